@@ -1,0 +1,319 @@
+"""The question bank on disk: ``quiz_bank/*.json``, loading with precise problems, and saving.
+
+Each file is ``{"$schema": "schema.json", "schema_version": 1, "questions": [...]}``. Loading
+keeps every valid question and reports every broken file or question; saving rewrites one file
+atomically under a lock and refuses when the file changed since the caller read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from filelock import FileLock
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from learning.errors import ConflictError, ContentError
+from learning.problems import Problem, problems_from_validation
+from learning.questions import QUESTION_ADAPTER, Question, QuestionBase, QuestionType, dump_question
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "schema.json"
+_TYPE_TAGS = [t.value for t in QuestionType]
+
+
+class BankFile(BaseModel):
+    """The shape of one bank file; its JSON Schema is published as ``quiz_bank/schema.json``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Question bank file")
+
+    schema_: str = Field(default=SCHEMA_FILE, alias="$schema")
+    schema_version: Literal[1]
+    questions: list[Question]
+
+
+@dataclass
+class Bank:
+    """The valid questions of a bank folder, the problems found, and where each question lives."""
+
+    questions: list[QuestionBase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def get(self, question_id: str) -> QuestionBase | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class BankSnapshot:
+    """One bank file as read: its digest (for conflict checks) and its questions."""
+
+    path: Path
+    digest: str | None
+    questions: list[QuestionBase]
+    problems: list[Problem]
+
+
+def display_path(path: Path) -> str:
+    """How files are named in problems: the bank folder's name and the file's, e.g. ``quiz_bank/a.json``."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def bank_files(folder: Path) -> list[Path]:
+    """The bank files of ``folder`` in a stable order (the schema file is not one)."""
+    return sorted(p for p in folder.glob("*.json") if p.name != SCHEMA_FILE)
+
+
+def parse_bank_text(text: str, *, file: str) -> tuple[list[QuestionBase], list[Problem], list[object]]:
+    """Parse one bank file's text into its valid questions, its problems and its raw entries."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [], [Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}")], []
+    if not isinstance(data, dict):
+        return [], [Problem(file=file, message='must be a JSON object with a "questions" list')], []
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return [], [Problem(file=file, field="schema_version", message=f"must be {SCHEMA_VERSION}, found {version!r}")], []
+    unknown = sorted(set(data) - {"$schema", "schema_version", "questions"})
+    problems: list[Problem] = []
+    if unknown:
+        problems.append(Problem(file=file, field=unknown[0], message="unknown top-level field"))
+    raw = data.get("questions")
+    if not isinstance(raw, list):
+        return [], problems + [Problem(file=file, field="questions", message="must be a list of questions")], []
+    questions: list[QuestionBase] = []
+    for position, entry in enumerate(raw):
+        qid = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+        where = {"question": qid} if qid else {}
+        if not isinstance(entry, dict):
+            problems.append(Problem(file=file, field=f"questions[{position}]", message="must be a JSON object"))
+            continue
+        try:
+            questions.append(QUESTION_ADAPTER.validate_python(entry))
+        except ValidationError as error:
+            found = problems_from_validation(error, file=file, skip=_TYPE_TAGS, **where)
+            if not qid:
+                found = [p.model_copy(update={"field": f"questions[{position}]" + (f".{p.field}" if p.field else "")}) for p in found]
+            problems += [_friendly(p) for p in found]
+    return questions, problems, raw
+
+
+def _friendly(problem: Problem) -> Problem:
+    """Reword pydantic's messages where a plainer one helps an instructor."""
+    message = problem.message
+    if message.startswith("Input tag") and "does not match any of the expected tags" in message:
+        tag = message.split("'")[1]
+        message = f"unknown question type {tag!r}; use one of {', '.join(_TYPE_TAGS)}"
+    elif message.startswith("Unable to extract tag using discriminator"):
+        message = f"missing; use one of {', '.join(_TYPE_TAGS)}"
+        return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
+    elif message == "String should have at least 1 character":
+        message = "must not be empty"
+    elif message == "Extra inputs are not permitted":
+        message = "unknown field (check its spelling)"
+    elif message == "Field required":
+        message = "missing"
+    return problem.model_copy(update={"message": message})
+
+
+def load_bank(folder: Path) -> Bank:
+    """Load every bank file in ``folder``; broken files and questions become problems.
+
+    A question whose id was already loaded from an earlier file (in name order) is reported
+    as a duplicate and skipped.
+    """
+    bank = Bank()
+    if not folder.is_dir():
+        bank.problems.append(Problem(file=folder.name, message="the question bank folder does not exist"))
+        return bank
+    for path in bank_files(folder):
+        file = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            bank.problems.append(Problem(file=file, message=f"not UTF-8 text ({error.reason})"))
+            continue
+        questions, problems, _ = parse_bank_text(text, file=file)
+        bank.problems += problems
+        for question in questions:
+            if question.id in bank.files:
+                bank.problems.append(
+                    Problem(
+                        file=file,
+                        question=question.id,
+                        field="id",
+                        message=f"duplicate id, already used in {display_path(bank.files[question.id])}",
+                    )
+                )
+                continue
+            bank.files[question.id] = path
+            bank.questions.append(question)
+    return bank
+
+
+def render_bank(questions: list[QuestionBase | dict]) -> str:
+    """A bank file's canonical text: stable field order, two-space indent, one final newline."""
+    entries = [q if isinstance(q, dict) else dump_question(q) for q in questions]
+    document = {"$schema": SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "questions": entries}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_bank_file(path: Path) -> BankSnapshot:
+    """Read one bank file for editing; a file that does not exist yet reads as empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return BankSnapshot(path=path, digest=None, questions=[], problems=[])
+    questions, problems, _ = parse_bank_text(data.decode("utf-8"), file=display_path(path))
+    return BankSnapshot(path=path, digest=digest_of(data), questions=questions, problems=problems)
+
+
+def _lock(path: Path) -> FileLock:
+    return FileLock(str(path) + ".lock", timeout=10)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never a mix."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def save_question(path: Path, question: QuestionBase, *, base_digest: str | None) -> QuestionBase:
+    """Add or replace ``question`` in the bank file at ``path`` and return what was saved.
+
+    An edited question gets the stored version plus one; a new one starts at version 1; a save
+    that changes nothing keeps the stored version. The whole file is rewritten atomically, in
+    canonical layout, under a lock.
+
+    Args:
+        path: the bank file; created when it does not exist yet.
+        question: the question as the editor has it.
+        base_digest: the digest from the :func:`read_bank_file` the edit was based on
+            (None for a file that did not exist).
+
+    Raises:
+        ConflictError: the file changed since it was read, or the id is used in another file.
+        ContentError: the file on disk cannot be parsed, so it cannot be safely rewritten.
+    """
+    with _lock(path):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        current = digest_of(data) if data is not None else None
+        if current != base_digest:
+            raise ConflictError(
+                f"{display_path(path)} changed since it was opened (someone else saved it); "
+                "reload it and make your edit again"
+            )
+        for other in bank_files(path.parent):
+            if other != path and _file_mentions_id(other, question.id):
+                raise ConflictError(f'question id "{question.id}" is already used in {display_path(other)}')
+        entries: list[object] = []
+        if data is not None:
+            _, problems, entries = parse_bank_text(data.decode("utf-8"), file=display_path(path))
+            if any(p.line is not None or p.field in ("schema_version", "questions") for p in problems):
+                raise ContentError(f"{display_path(path)} cannot be rewritten: {problems[0]}")
+        saved = question.model_copy(update={"version": 1})
+        rendered: list[QuestionBase | dict] = []
+        replaced = False
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("id") == question.id:
+                saved = _next_version(entry, question)
+                rendered.append(saved)
+                replaced = True
+            else:
+                rendered.append(_canonical(entry))
+        if not replaced:
+            rendered.append(saved)
+        write_atomically(path, render_bank(rendered))
+        return saved
+
+
+def _canonical(entry: object) -> QuestionBase | dict:
+    """A valid entry in canonical form; an invalid one exactly as it was, so nothing is lost."""
+    try:
+        return QUESTION_ADAPTER.validate_python(entry)
+    except ValidationError:
+        return entry  # type: ignore[return-value]
+
+
+def _next_version(stored: dict, edited: QuestionBase) -> QuestionBase:
+    stored_version = stored.get("version") if isinstance(stored.get("version"), int) else 0
+    try:
+        before = QUESTION_ADAPTER.validate_python(stored)
+    except ValidationError:
+        before = None
+    if before is not None:
+        same = dump_question(before.model_copy(update={"version": 1})) == dump_question(edited.model_copy(update={"version": 1}))
+        if same:
+            return before
+    return edited.model_copy(update={"version": max(stored_version, 0) + 1})
+
+
+def _file_mentions_id(path: Path, question_id: str) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    questions = data.get("questions") if isinstance(data, dict) else None
+    return isinstance(questions, list) and any(isinstance(q, dict) and q.get("id") == question_id for q in questions)
+
+
+def format_bank_file(path: Path) -> bool:
+    """Rewrite a bank file in canonical layout; returns whether anything changed.
+
+    Raises:
+        ContentError: the file is not valid JSON, so it cannot be reformatted.
+    """
+    with _lock(path):
+        text = path.read_text(encoding="utf-8")
+        _, problems, entries = parse_bank_text(text, file=display_path(path))
+        if any(p.line is not None or p.field in ("schema_version", "questions") for p in problems):
+            raise ContentError(f"{display_path(path)} cannot be formatted: {problems[0]}")
+        formatted = render_bank([_canonical(e) for e in entries])
+        if formatted == text:
+            return False
+        write_atomically(path, formatted)
+        return True
+
+
+def bank_schema() -> dict:
+    """The JSON Schema of a bank file, generated from the models."""
+    schema = BankFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = (
+        "A file of questions for the study module. Generated from the models by "
+        "'python -m learning schema'; do not edit by hand."
+    )
+    return schema
+
+
+def render_schema() -> str:
+    return json.dumps(bank_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,281 @@
+"""Lessons, the syllabus and the glossary: models and loading from ``lessons/``.
+
+``lessons/syllabus.yaml`` holds the units and learning objectives, ``lessons/glossary.yaml`` the
+glossary, and each ``lessons/<id>.md`` file one lesson as Markdown with YAML front matter. The
+body's ``## Title {#anchor}`` headings are the lesson's sections; the front matter says which
+objectives each section teaches. Loading collects every problem instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Annotated
+
+import frontmatter
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
+
+from learning.problems import Problem, problems_from_validation
+from learning.questions import Slug, Text
+
+WORDS_PER_MINUTE = 200
+HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t]*\{#(?P<anchor>[a-z0-9-]+)\}[ \t]*$", re.MULTILINE)
+LINK = re.compile(r"\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Objective(_Model):
+    id: Slug
+    text: Text
+
+
+class Unit(_Model):
+    id: Slug
+    order: int
+    title: Text
+    description: Text
+
+
+class Syllabus(_Model):
+    """The units of the course and the objectives lessons teach and questions test."""
+
+    units: Annotated[list[Unit], Field(min_length=1)]
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Syllabus:
+        for field, items in (("units", self.units), ("objectives", self.objectives)):
+            seen: set[str] = set()
+            for position, item in enumerate(items):
+                if item.id in seen:
+                    raise ValueError(f"{field}[{position}].id: {item.id!r} appears twice")
+                seen.add(item.id)
+        return self
+
+    def objective(self, objective_id: str) -> Objective:
+        return next(o for o in self.objectives if o.id == objective_id)
+
+    def unit(self, unit_id: str) -> Unit:
+        return next(u for u in self.units if u.id == unit_id)
+
+
+class GlossaryTerm(_Model):
+    id: Slug
+    term: Text
+    definition: Text
+
+
+class Glossary(_Model):
+    terms: list[GlossaryTerm]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Glossary:
+        seen: set[str] = set()
+        for position, term in enumerate(self.terms):
+            if term.id in seen:
+                raise ValueError(f"terms[{position}].id: {term.id!r} appears twice")
+            seen.add(term.id)
+        return self
+
+    def get(self, term_id: str) -> GlossaryTerm | None:
+        return next((t for t in self.terms if t.id == term_id), None)
+
+
+class SectionSpec(_Model):
+    """What the front matter says of a section: its anchor and the objectives it teaches."""
+
+    id: Slug
+    objectives: list[Slug] = Field(default_factory=list)
+
+
+class Section(_Model):
+    id: Slug
+    title: Text
+    objectives: list[Slug]
+    body: str = Field(description="The section's Markdown, without its heading.")
+
+
+class Lesson(_Model):
+    """One lesson: front matter fields plus the Markdown body split into sections."""
+
+    id: Slug
+    unit: Slug
+    order: int
+    title: Text
+    summary: Text
+    objectives: Annotated[list[Slug], Field(min_length=1)]
+    glossary: list[Slug] = Field(default_factory=list)
+    check_questions: list[Slug] = Field(default_factory=list)
+    sections: Annotated[list[Section], Field(min_length=1)]
+    intro: str = Field(default="", description="Markdown before the first section heading.")
+    body: Text
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reading_minutes(self) -> int:
+        """Estimated reading time at 200 words a minute, at least one minute."""
+        words = len(re.findall(r"[A-Za-z0-9'’-]+", self.body))
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def word_count(self) -> int:
+        return len(re.findall(r"[A-Za-z0-9'’-]+", self.body))
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @model_validator(mode="after")
+    def _objectives_taught(self) -> Lesson:
+        taught = {o for s in self.sections for o in s.objectives}
+        missing = [o for o in self.objectives if o not in taught]
+        if missing:
+            raise ValueError(f"sections: no section teaches {', '.join(missing)}")
+        extra = sorted(taught - set(self.objectives))
+        if extra:
+            raise ValueError(f"sections: objectives {', '.join(extra)} are not in the lesson's objectives")
+        return self
+
+
+def links(markdown: str) -> list[tuple[str, str, str | None]]:
+    """Every ``glossary:`` and ``lesson:`` link in ``markdown`` as ``(kind, target, anchor)``."""
+    return [(m["kind"], m["target"], m["anchor"]) for m in LINK.finditer(markdown)]
+
+
+def parse_lesson(text: str, *, file: str) -> tuple[Lesson | None, list[Problem]]:
+    """Parse one lesson file's text; returns the lesson (or None) and its problems."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [
+            Problem(
+                file=file,
+                line=mark.line + 1 if mark else None,
+                message=f"invalid front matter: {getattr(error, 'problem', error)}",
+            )
+        ]
+    meta = dict(post.metadata)
+    lesson_id = meta.get("id") if isinstance(meta.get("id"), str) else None
+    if not meta:
+        return None, [Problem(file=file, message="no YAML front matter (a block between --- lines at the top)")]
+    body = post.content.strip() + "\n"
+    headings = list(HEADING.finditer(body))
+    specs = meta.pop("sections", None)
+    problems: list[Problem] = []
+    if not isinstance(specs, list):
+        return None, [Problem(file=file, lesson=lesson_id, field="sections", message="must be a list of {id, objectives}")]
+    parsed_specs: list[SectionSpec] = []
+    for position, spec in enumerate(specs):
+        try:
+            parsed_specs.append(SectionSpec.model_validate(spec))
+        except ValidationError as error:
+            problems += [
+                p.model_copy(update={"field": f"sections[{position}]" + (f".{p.field}" if p.field else "")})
+                for p in problems_from_validation(error, file=file, lesson=lesson_id)
+            ]
+    if problems:
+        return None, problems
+    anchors = [h["anchor"] for h in headings]
+    declared = [s.id for s in parsed_specs]
+    if anchors != declared:
+        return None, [
+            Problem(
+                file=file,
+                lesson=lesson_id,
+                field="sections",
+                message=(
+                    f"the front matter lists sections {declared} but the body's '## Title {{#anchor}}' "
+                    f"headings are {anchors}; they must match one for one, in order"
+                ),
+            )
+        ]
+    sections = []
+    for index, (heading, spec) in enumerate(zip(headings, parsed_specs, strict=True)):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
+        sections.append(
+            {"id": spec.id, "title": heading["title"], "objectives": spec.objectives, "body": body[heading.end() : end].strip()}
+        )
+    intro = body[: headings[0].start()].strip() if headings else body.strip()
+    try:
+        lesson = Lesson.model_validate({**meta, "sections": sections, "intro": intro, "body": body})
+    except ValidationError as error:
+        return None, problems_from_validation(error, file=file, lesson=lesson_id)
+    return lesson, []
+
+
+def _display(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+    except FileNotFoundError:
+        return None, [Problem(file=_display(path), message="file not found")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(file=_display(path), message=f"not UTF-8 text ({error.reason})")]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [
+            Problem(
+                file=_display(path),
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+                message=f"invalid YAML: {getattr(error, 'problem', error)}",
+            )
+        ]
+
+
+def load_syllabus(path: Path) -> tuple[Syllabus | None, list[Problem]]:
+    data, problems = _read_yaml(path)
+    if problems:
+        return None, problems
+    try:
+        return Syllabus.model_validate(data), []
+    except ValidationError as error:
+        return None, problems_from_validation(error, file=_display(path))
+
+
+def load_glossary(path: Path) -> tuple[Glossary, list[Problem]]:
+    """The glossary, or an empty one with the problems when the file is broken."""
+    data, problems = _read_yaml(path)
+    if problems:
+        return Glossary(terms=[]), problems
+    try:
+        return Glossary.model_validate(data), []
+    except ValidationError as error:
+        return Glossary(terms=[]), problems_from_validation(error, file=_display(path))
+
+
+def load_lessons(folder: Path) -> tuple[list[Lesson], list[Problem]]:
+    """Every ``*.md`` lesson in ``folder`` (README.md excepted), sorted by unit order later."""
+    lessons: list[Lesson] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        file = _display(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(file=file, message=f"not UTF-8 text ({error.reason})"))
+            continue
+        lesson, found = parse_lesson(text, file=file)
+        problems += found
+        if lesson is None:
+            continue
+        if lesson.id != path.stem:
+            problems.append(Problem(file=file, lesson=lesson.id, field="id", message=f"must match the file name ({path.stem!r})"))
+            continue
+        if lesson.id in seen:
+            problems.append(Problem(file=file, lesson=lesson.id, field="id", message=f"duplicate lesson id, also in {seen[lesson.id]}"))
+            continue
+        seen[lesson.id] = file
+        lessons.append(lesson)
+    return lessons, problems

@@ -1,0 +1,215 @@
+"""The whole course loaded together: syllabus, glossary, lessons, question bank and quiz specs.
+
+:func:`load_course` reads every part, checks the links between them (a question's lesson,
+section and objectives; a lesson's unit, glossary terms, links and check questions; a quiz's
+lessons, objectives and blueprint) and keeps only what is sound. Every problem is reported; the
+rest of the course is served.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from learning.bank import Bank, display_path, load_bank
+from learning.content import Glossary, Lesson, Syllabus, Unit, links, load_glossary, load_lessons, load_syllabus
+from learning.errors import AssemblyError
+from learning.problems import Problem, problems_from_validation
+from learning.questions import QuestionBase, Status, question_type
+from learning.quiz import QuizSpec, assemble
+
+SYLLABUS_FILE = "syllabus.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+QUIZ_FOLDER = "quizzes"
+
+
+@dataclass
+class Course:
+    """Everything a learner can study, with the problems found while loading it."""
+
+    syllabus: Syllabus | None
+    glossary: Glossary
+    lessons: list[Lesson] = field(default_factory=list)
+    questions: list[QuestionBase] = field(default_factory=list)
+    quizzes: list[QuizSpec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    question_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def units(self) -> list[Unit]:
+        return sorted(self.syllabus.units, key=lambda u: u.order) if self.syllabus else []
+
+    def lessons_in(self, unit_id: str) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.unit == unit_id]
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def question(self, question_id: str) -> QuestionBase | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def quiz(self, quiz_id: str) -> QuizSpec | None:
+        return next((q for q in self.quizzes if q.id == quiz_id), None)
+
+    def active_questions(self, *, lesson: str | None = None) -> list[QuestionBase]:
+        return [q for q in self.questions if q.status is Status.ACTIVE and (lesson is None or q.lesson == lesson)]
+
+    def summary(self) -> str:
+        """One line: counts of lessons, objectives and questions by type."""
+        types = Counter(question_type(q).value for q in self.active_questions())
+        by_type = ", ".join(f"{name} {count}" for name, count in sorted(types.items()))
+        objectives = len(self.syllabus.objectives) if self.syllabus else 0
+        return (
+            f"{len(self.lessons)} lessons, {objectives} objectives, {len(self.active_questions())} active questions"
+            + (f" ({by_type})" if by_type else "")
+            + f", {len(self.quizzes)} quizzes"
+        )
+
+
+def load_quizzes(folder: Path) -> tuple[list[QuizSpec], list[Problem]]:
+    quizzes: list[QuizSpec] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return quizzes, problems
+    for path in sorted(folder.glob("*.json")):
+        file = f"{folder.parent.name}/{folder.name}/{path.name}"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            problems.append(Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}"))
+            continue
+        try:
+            quizzes.append(QuizSpec.model_validate(data))
+        except ValidationError as error:
+            problems += problems_from_validation(error, file=file)
+    return quizzes, problems
+
+
+def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
+    """Load and cross-check the course; broken parts are reported in ``problems`` and left out."""
+    syllabus, problems = load_syllabus(lessons_dir / SYLLABUS_FILE)
+    glossary, found = load_glossary(lessons_dir / GLOSSARY_FILE)
+    problems += found
+    lessons, found = load_lessons(lessons_dir)
+    problems += found
+    bank: Bank = load_bank(bank_dir)
+    problems += bank.problems
+    quizzes, found = load_quizzes(bank_dir / QUIZ_FOLDER)
+    problems += found
+
+    objective_ids = {o.id for o in syllabus.objectives} if syllabus else set()
+    unit_ids = {u.id for u in syllabus.units} if syllabus else set()
+    term_ids = {t.id for t in glossary.terms}
+    lesson_index = {lesson.id: lesson for lesson in lessons}
+
+    questions = []
+    for question in bank.questions:
+        found = _question_problems(question, display_path(bank.files[question.id]), lesson_index, objective_ids)
+        problems += found
+        if not found:
+            questions.append(question)
+    question_index = {q.id: q for q in questions}
+
+    kept_lessons = []
+    for lesson in lessons:
+        found = _lesson_problems(lesson, unit_ids, objective_ids, term_ids, lesson_index, question_index)
+        problems += found
+        if not found:
+            kept_lessons.append(lesson)
+    unit_order = {u.id: u.order for u in syllabus.units} if syllabus else {}
+    kept_lessons.sort(key=lambda lesson: (unit_order.get(lesson.unit, 0), lesson.order, lesson.id))
+
+    kept_quizzes = []
+    for quiz in quizzes:
+        found = _quiz_problems(quiz, lesson_index, objective_ids, unit_ids, questions)
+        problems += found
+        if not found:
+            kept_quizzes.append(quiz)
+
+    return Course(
+        syllabus=syllabus,
+        glossary=glossary,
+        lessons=kept_lessons,
+        questions=questions,
+        quizzes=kept_quizzes,
+        problems=problems,
+        question_files={q.id: bank.files[q.id] for q in questions},
+    )
+
+
+def _question_problems(question: QuestionBase, file: str, lessons: dict[str, Lesson], objectives: set[str]) -> list[Problem]:
+    def problem(field_name: str, message: str) -> Problem:
+        return Problem(file=file, question=question.id, field=field_name, message=message)
+
+    found = []
+    lesson = lessons.get(question.lesson)
+    if lesson is None:
+        found.append(problem("lesson", f"no lesson {question.lesson!r}"))
+    elif lesson.section(question.section) is None:
+        anchors = ", ".join(s.id for s in lesson.sections)
+        found.append(problem("section", f"lesson {lesson.id!r} has no section {question.section!r} (it has {anchors})"))
+    for position, objective in enumerate(question.objectives):
+        if objective not in objectives:
+            found.append(problem(f"objectives[{position}]", f"no objective {objective!r} in the syllabus"))
+    return found
+
+
+def _lesson_problems(
+    lesson: Lesson,
+    units: set[str],
+    objectives: set[str],
+    terms: set[str],
+    lessons: dict[str, Lesson],
+    questions: dict[str, QuestionBase],
+) -> list[Problem]:
+    file = f"lessons/{lesson.id}.md"
+
+    def problem(field_name: str | None, message: str) -> Problem:
+        return Problem(file=file, lesson=lesson.id, field=field_name, message=message)
+
+    found = []
+    if lesson.unit not in units:
+        found.append(problem("unit", f"no unit {lesson.unit!r} in the syllabus"))
+    for position, objective in enumerate(lesson.objectives):
+        if objective not in objectives:
+            found.append(problem(f"objectives[{position}]", f"no objective {objective!r} in the syllabus"))
+    for position, term in enumerate(lesson.glossary):
+        if term not in terms:
+            found.append(problem(f"glossary[{position}]", f"no glossary term {term!r}"))
+    for kind, target, anchor in links(lesson.body):
+        if kind == "glossary" and target not in terms:
+            found.append(problem("body", f"link to glossary:{target}: no such glossary term"))
+        elif kind == "lesson":
+            other = lessons.get(target)
+            if other is None:
+                found.append(problem("body", f"link to lesson:{target}: no such lesson"))
+            elif anchor and other.section(anchor) is None:
+                found.append(problem("body", f"link to lesson:{target}#{anchor}: that lesson has no such section"))
+    for position, question_id in enumerate(lesson.check_questions):
+        question = questions.get(question_id)
+        if question is None or question.status is not Status.ACTIVE:
+            found.append(problem(f"check_questions[{position}]", f"no active question {question_id!r}"))
+        elif question.lesson != lesson.id:
+            found.append(problem(f"check_questions[{position}]", f"question {question_id!r} belongs to lesson {question.lesson!r}"))
+    return found
+
+
+def _quiz_problems(
+    quiz: QuizSpec, lessons: dict[str, Lesson], objectives: set[str], units: set[str], questions: list[QuestionBase]
+) -> list[Problem]:
+    file = f"quiz_bank/{QUIZ_FOLDER}/{quiz.id}.json"
+    found = [Problem(file=file, field="lessons", message=f"no lesson {lid!r}") for lid in quiz.lessons if lid not in lessons]
+    found += [Problem(file=file, field="objectives", message=f"no objective {o!r}") for o in quiz.objectives if o not in objectives]
+    found += [Problem(file=file, field="blueprint", message=f"no objective {o!r}") for o in quiz.blueprint if o not in objectives]
+    if quiz.unit is not None and quiz.unit not in units:
+        found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}"))
+    if not found:
+        try:
+            assemble(quiz, questions, seed=0)
+        except AssemblyError as error:
+            found.append(Problem(file=file, message=f"cannot be assembled: {error}"))
+    return found

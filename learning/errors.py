@@ -1,0 +1,42 @@
+"""The exceptions the engine raises, in one place.
+
+    LearningError                 base of every error the package raises on purpose
+    ├── ContentError              a lesson, syllabus, glossary or bank file cannot be used
+    ├── ResponseError (ValueError)  a learner's response does not fit its question
+    ├── AssemblyError             a quiz spec cannot be filled from the bank
+    ├── AttemptError              an attempt refuses an action (closed, time up, not drawn)
+    └── ConflictError             a bank file changed on disk since it was read
+
+Problems found while *loading* content are not raised: they are collected as
+:class:`learning.content.Problem` values so the rest of the course still loads.
+"""
+
+from __future__ import annotations
+
+
+class LearningError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class ContentError(LearningError):
+    """A content file cannot be read or used as a whole."""
+
+
+class ResponseError(LearningError, ValueError):
+    """A response names an option, item or value its question does not have."""
+
+
+class AssemblyError(LearningError):
+    """A quiz spec asks for questions the bank cannot provide."""
+
+
+class AttemptError(LearningError):
+    """An attempt refuses an action; ``reason`` is a short machine-readable code."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ConflictError(LearningError):
+    """A bank file changed on disk after it was read; reload it and apply the edit again."""

@@ -1,0 +1,483 @@
+"""Question and response models: one pydantic class per question type, joined by ``type``.
+
+A question is read from a bank file, validated here (every error an instructor can act on),
+and written back in the same shape. A response is what a learner submits for one question;
+:func:`check_response` makes sure it only names options and items that question has.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    model_validator,
+)
+
+from learning.errors import ResponseError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+ShortId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=40)]
+Credit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class QuestionType(str, enum.Enum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_RESPONSE = "multiple_response"
+    TRUE_FALSE = "true_false"
+    MATCHING = "matching"
+    ORDERING = "ordering"
+    SHORT_ANSWER = "short_answer"
+    NUMERIC = "numeric"
+
+
+class Status(str, enum.Enum):
+    ACTIVE = "active"
+    DRAFT = "draft"
+    RETIRED = "retired"
+
+
+class Difficulty(str, enum.Enum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Scoring(str, enum.Enum):
+    """How a multiple-response question turns choices into a score."""
+
+    PARTIAL = "partial"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, frozen=True)
+
+
+class Option(_Model):
+    """One choice of a single-choice or multiple-response question."""
+
+    id: ShortId
+    text: Text
+    correct: bool = False
+    feedback: Text
+    pinned: bool = Field(
+        default=False, description="Keep this option in its place when options are shuffled."
+    )
+    weight: Annotated[float, Field(ge=-1.0, le=1.0)] | None = Field(
+        default=None,
+        description="Multiple response only: credit for choosing this option (negative for a wrong one).",
+    )
+
+
+class MatchItem(_Model):
+    """An item to place onto one of a matching question's choices."""
+
+    id: ShortId
+    text: Text
+    answer: ShortId = Field(description="The id of the choice this item belongs to.")
+    feedback: Text | None = None
+
+
+class MatchChoice(_Model):
+    id: ShortId
+    text: Text
+
+
+class OrderItem(_Model):
+    id: ShortId
+    text: Text
+
+
+class AcceptedAnswer(_Model):
+    """A short answer that earns ``credit``; ``*`` in ``text`` matches any run of characters."""
+
+    text: Text
+    credit: Credit = 1.0
+    feedback: Text | None = None
+
+
+class NumericAnswer(_Model):
+    """A band of accepted numbers: ``value`` ± ``tolerance``, or ``min`` to ``max`` inclusive."""
+
+    value: float | None = None
+    tolerance: Annotated[float, Field(ge=0.0)] = 0.0
+    min: float | None = None
+    max: float | None = None
+    credit: Credit = 1.0
+    feedback: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> NumericAnswer:
+        has_value = self.value is not None
+        has_range = self.min is not None or self.max is not None
+        if has_value == has_range:
+            raise ValueError("give either value (with an optional tolerance) or min and max")
+        if has_range and (self.min is None or self.max is None):
+            raise ValueError("a range needs both min and max")
+        if has_range and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        for number in (self.value, self.min, self.max):
+            if number is not None and not math.isfinite(number):
+                raise ValueError("numbers must be finite")
+        return self
+
+    def contains(self, number: float) -> bool:
+        if self.value is not None:
+            return abs(number - self.value) <= self.tolerance + 1e-9
+        return self.min - 1e-9 <= number <= self.max + 1e-9
+
+    def describe(self) -> str:
+        if self.value is not None:
+            shown = _number(self.value)
+            return f"{shown} ± {_number(self.tolerance)}" if self.tolerance else shown
+        return f"{_number(self.min)} to {_number(self.max)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class QuestionBase(_Model):
+    """Fields every question type has, in the order they are written to a bank file."""
+
+    id: Slug = Field(description="Stable id; never reused, even after the question is retired.")
+    version: Annotated[int, Field(ge=1)] = Field(description="Bumped on every saved edit.")
+    status: Status = Status.ACTIVE
+    lesson: Slug = Field(description="The id of the lesson this question tests.")
+    section: Slug = Field(description="The anchor of the lesson section this question tests.")
+    objectives: Annotated[list[Slug], Field(min_length=1)]
+    difficulty: Difficulty = Difficulty.MEDIUM
+    points: Annotated[float, Field(gt=0, le=100)] = 1.0
+    critical: bool = Field(
+        default=False,
+        description="A safety or scope-of-practice item; a spec may fail an attempt that gets it wrong.",
+    )
+    tags: list[Slug] = Field(default_factory=list)
+    scenario: Text | None = Field(default=None, description="A client vignette shown above the prompt.")
+    prompt: Text
+    explanation: Text = Field(description="Why the right answer is right; shown after answering.")
+
+    @model_validator(mode="after")
+    def _unique_objectives(self):
+        _check_unique(self.objectives, "objectives", what="objective")
+        return self
+
+
+def _check_unique(ids: list[str], field: str, *, what: str) -> None:
+    seen: set[str] = set()
+    for position, value in enumerate(ids):
+        if value in seen:
+            raise ValueError(f"{field}[{position}]: {what} id {value!r} appears twice")
+        seen.add(value)
+
+
+class _ChoiceQuestion(QuestionBase):
+    options: Annotated[list[Option], Field(min_length=2, max_length=12)]
+    shuffle: bool = Field(default=True, description="Shuffle the options for each learner.")
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @model_validator(mode="after")
+    def _unique_option_ids(self):
+        _check_unique([o.id for o in self.options], "options", what="option")
+        return self
+
+
+class SingleChoiceQuestion(_ChoiceQuestion):
+    type: Literal["single_choice"]
+
+    @model_validator(mode="after")
+    def _exactly_one_correct(self) -> SingleChoiceQuestion:
+        correct = [o.id for o in self.options if o.correct]
+        if len(correct) != 1:
+            raise ValueError(
+                f"options: a single-choice question needs exactly one correct option, found {len(correct)}"
+                + (f" ({', '.join(correct)})" if correct else "")
+            )
+        if any(o.weight is not None for o in self.options):
+            raise ValueError("options: weight is only used by multiple-response questions")
+        return self
+
+
+class MultipleResponseQuestion(_ChoiceQuestion):
+    type: Literal["multiple_response"]
+    scoring: Scoring = Scoring.PARTIAL
+
+    @model_validator(mode="after")
+    def _weights(self) -> MultipleResponseQuestion:
+        if not any(o.correct for o in self.options):
+            raise ValueError("options: a multiple-response question needs at least one correct option")
+        for position, option in enumerate(self.options):
+            if option.weight is None:
+                continue
+            if option.correct and option.weight <= 0:
+                raise ValueError(f"options[{position}].weight: a correct option needs a positive weight")
+            if not option.correct and option.weight > 0:
+                raise ValueError(f"options[{position}].weight: a wrong option's weight must be 0 or negative")
+        positive = [o.weight for o in self.options if o.correct and o.weight is not None]
+        if positive and len(positive) == sum(o.correct for o in self.options):
+            if abs(sum(positive) - 1.0) > 1e-6:
+                raise ValueError(
+                    f"options: the weights of the correct options must add up to 1, not {sum(positive):g}"
+                )
+        return self
+
+    def weights(self) -> dict[str, float]:
+        """Credit per option: given weights, else 1/n for each correct and -1/n for each wrong."""
+        n_correct = sum(o.correct for o in self.options)
+        default = 1.0 / n_correct
+        return {
+            o.id: o.weight if o.weight is not None else (default if o.correct else -default)
+            for o in self.options
+        }
+
+
+class TrueFalseQuestion(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback_true: Text
+    feedback_false: Text
+
+
+class MatchingQuestion(QuestionBase):
+    """Matching and categorising: items are placed onto choices; spare choices are distractors."""
+
+    type: Literal["matching"]
+    items: Annotated[list[MatchItem], Field(min_length=2, max_length=20)]
+    choices: Annotated[list[MatchChoice], Field(min_length=2, max_length=20)]
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _answers_exist(self) -> MatchingQuestion:
+        _check_unique([i.id for i in self.items], "items", what="item")
+        _check_unique([c.id for c in self.choices], "choices", what="choice")
+        choice_ids = {c.id for c in self.choices}
+        for position, item in enumerate(self.items):
+            if item.answer not in choice_ids:
+                raise ValueError(
+                    f"items[{position}].answer: {item.answer!r} is not one of the choices "
+                    f"({', '.join(sorted(choice_ids))})"
+                )
+        return self
+
+    def choice_text(self, choice_id: str) -> str:
+        return next(c.text for c in self.choices if c.id == choice_id)
+
+
+class OrderingQuestion(QuestionBase):
+    """Items are listed in their correct order; the learner sees them shuffled."""
+
+    type: Literal["ordering"]
+    items: Annotated[list[OrderItem], Field(min_length=2, max_length=12)]
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> OrderingQuestion:
+        _check_unique([i.id for i in self.items], "items", what="item")
+        return self
+
+
+class ShortAnswerQuestion(QuestionBase):
+    type: Literal["short_answer"]
+    answers: Annotated[list[AcceptedAnswer], Field(min_length=1)]
+    wrong_feedback: Text
+
+    @model_validator(mode="after")
+    def _one_full_credit(self) -> ShortAnswerQuestion:
+        if not any(a.credit == 1.0 for a in self.answers):
+            raise ValueError("answers: at least one accepted answer needs credit 1")
+        for position, answer in enumerate(self.answers):
+            if not answer.text.replace("*", "").strip():
+                raise ValueError(f"answers[{position}].text: an answer cannot be only wildcards")
+        return self
+
+
+class NumericQuestion(QuestionBase):
+    type: Literal["numeric"]
+    answers: Annotated[list[NumericAnswer], Field(min_length=1)]
+    unit: Text | None = None
+    wrong_feedback: Text
+
+    @model_validator(mode="after")
+    def _one_full_credit(self) -> NumericQuestion:
+        if not any(a.credit == 1.0 for a in self.answers):
+            raise ValueError("answers: at least one band needs credit 1")
+        return self
+
+
+Question = Annotated[
+    Union[
+        SingleChoiceQuestion,
+        MultipleResponseQuestion,
+        TrueFalseQuestion,
+        MatchingQuestion,
+        OrderingQuestion,
+        ShortAnswerQuestion,
+        NumericQuestion,
+    ],
+    Field(discriminator="type"),
+]
+QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+
+QUESTION_CLASSES: dict[QuestionType, type[QuestionBase]] = {
+    QuestionType.SINGLE_CHOICE: SingleChoiceQuestion,
+    QuestionType.MULTIPLE_RESPONSE: MultipleResponseQuestion,
+    QuestionType.TRUE_FALSE: TrueFalseQuestion,
+    QuestionType.MATCHING: MatchingQuestion,
+    QuestionType.ORDERING: OrderingQuestion,
+    QuestionType.SHORT_ANSWER: ShortAnswerQuestion,
+    QuestionType.NUMERIC: NumericQuestion,
+}
+
+
+def question_type(question: QuestionBase) -> QuestionType:
+    return QuestionType(question.type)  # type: ignore[attr-defined]
+
+
+def dump_question(question: QuestionBase) -> dict:
+    """The question as bank-file JSON: defaults left out, fields in their declared order."""
+    data = question.model_dump(mode="json", exclude_defaults=True)
+    data["type"] = question.type  # type: ignore[attr-defined]
+    data["version"] = question.version
+    order = ["id", "version", "type"] + [k for k in type(question).model_fields if k not in ("id", "version", "type")]
+    return {key: data[key] for key in order if key in data}
+
+
+# --- Responses -----------------------------------------------------------------------------
+
+
+class _Response(_Model):
+    pass
+
+
+class SingleChoiceResponse(_Response):
+    type: Literal["single_choice"] = "single_choice"
+    option: ShortId
+
+
+class MultipleResponseResponse(_Response):
+    type: Literal["multiple_response"] = "multiple_response"
+    options: frozenset[ShortId] = frozenset()
+
+
+class TrueFalseResponse(_Response):
+    type: Literal["true_false"] = "true_false"
+    value: bool
+
+
+class MatchingResponse(_Response):
+    """``placements`` maps item ids to the choice ids the learner picked; items may be left out."""
+
+    type: Literal["matching"] = "matching"
+    placements: dict[ShortId, ShortId] = Field(default_factory=dict)
+
+
+class OrderingResponse(_Response):
+    type: Literal["ordering"] = "ordering"
+    order: list[ShortId]
+
+
+class ShortAnswerResponse(_Response):
+    type: Literal["short_answer"] = "short_answer"
+    text: Annotated[str, Field(max_length=500)]
+
+
+class NumericResponse(_Response):
+    type: Literal["numeric"] = "numeric"
+    value: float
+
+    @model_validator(mode="after")
+    def _finite(self) -> NumericResponse:
+        if not math.isfinite(self.value):
+            raise ValueError("value: must be a finite number")
+        return self
+
+
+Response = Annotated[
+    Union[
+        SingleChoiceResponse,
+        MultipleResponseResponse,
+        TrueFalseResponse,
+        MatchingResponse,
+        OrderingResponse,
+        ShortAnswerResponse,
+        NumericResponse,
+    ],
+    Field(discriminator="type"),
+]
+RESPONSE_ADAPTER: TypeAdapter[Response] = TypeAdapter(Response)
+
+
+def parse_response(question: QuestionBase, data: object) -> Response:
+    """Validate raw response data (a dict or JSON text) against ``question``.
+
+    Raises:
+        ResponseError: the data is not a response of the question's type, or names an
+            option or item the question does not have.
+    """
+    from pydantic import ValidationError
+
+    try:
+        if isinstance(data, (str, bytes)):
+            response = RESPONSE_ADAPTER.validate_json(data)
+        else:
+            response = RESPONSE_ADAPTER.validate_python(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "response"
+        raise ResponseError(f"{where}: {first['msg']}") from None
+    check_response(question, response)
+    return response
+
+
+def check_response(question: QuestionBase, response: _Response) -> None:
+    """Raise :class:`ResponseError` unless ``response`` fits ``question``."""
+    if response.type != question.type:  # type: ignore[attr-defined]
+        raise ResponseError(
+            f"question {question.id!r} is {question.type}, but the response is {response.type}"  # type: ignore[attr-defined]
+        )
+    match response:
+        case SingleChoiceResponse():
+            _known(question, {response.option}, {o.id for o in question.options}, "option")  # type: ignore[attr-defined]
+        case MultipleResponseResponse():
+            _known(question, set(response.options), {o.id for o in question.options}, "option")  # type: ignore[attr-defined]
+        case MatchingResponse():
+            _known(question, set(response.placements), {i.id for i in question.items}, "item")  # type: ignore[attr-defined]
+            _known(question, set(response.placements.values()), {c.id for c in question.choices}, "choice")  # type: ignore[attr-defined]
+        case OrderingResponse():
+            expected = [i.id for i in question.items]  # type: ignore[attr-defined]
+            if sorted(response.order) != sorted(expected):
+                raise ResponseError(
+                    f"question {question.id!r}: an ordering response must list each item once "
+                    f"({', '.join(expected)})"
+                )
+
+
+def _known(question: QuestionBase, given: set[str], known: set[str], what: str) -> None:
+    unknown = sorted(given - known)
+    if unknown:
+        raise ResponseError(
+            f"question {question.id!r} has no {what} {', '.join(repr(u) for u in unknown)}"
+        )
+

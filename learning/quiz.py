@@ -1,0 +1,400 @@
+"""Quizzes: the spec a quiz is built from, deterministic assembly, and the attempt state machine.
+
+A :class:`QuizSpec` is data (``quiz_bank/quizzes/*.json``). :func:`assemble` draws questions and
+shuffles options for a seed, always the same way for the same seed. An :class:`Attempt` is
+immutable: ``answer`` and ``submit`` return a new attempt, the way a review returns a new card.
+Every time is timezone-aware UTC and passed in by the caller.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from learning.errors import AssemblyError, AttemptError
+from learning.grading import Grade, grade
+from learning.questions import (
+    MatchingQuestion,
+    OrderingQuestion,
+    QuestionBase,
+    Response,
+    Slug,
+    Status,
+    Text,
+    _ChoiceQuestion,
+    check_response,
+)
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must be timezone-aware (UTC)")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+class FeedbackMode(str, enum.Enum):
+    PRACTICE = "practice"  # feedback after each question
+    EXAM = "exam"  # feedback only after submitting
+
+
+class GradingMethod(str, enum.Enum):
+    """Which attempts count when a quiz may be taken more than once."""
+
+    HIGHEST = "highest"
+    LAST = "last"
+    FIRST = "first"
+    AVERAGE = "average"
+
+
+class QuizKind(str, enum.Enum):
+    PRACTICE = "practice"
+    UNIT_TEST = "unit_test"
+    FINAL_EXAM = "final_exam"
+
+
+class QuizSpec(BaseModel):
+    """How to build and run one quiz."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    title: Text
+    kind: QuizKind = QuizKind.PRACTICE
+    description: str = ""
+    unit: Slug | None = Field(default=None, description="The unit a unit test belongs to.")
+    lessons: list[Slug] = Field(default_factory=list, description="Draw from these lessons (all when empty).")
+    objectives: list[Slug] = Field(default_factory=list, description="Draw questions testing these objectives (all when empty).")
+    question_count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="How many to draw; all that match when absent.")
+    blueprint: dict[Slug, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="At least this many questions per objective."
+    )
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    pass_mark: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+    time_limit_minutes: Annotated[int, Field(ge=1)] | None = None
+    attempts_allowed: Annotated[int, Field(ge=1)] | None = None
+    grading_method: GradingMethod = GradingMethod.HIGHEST
+    feedback_mode: FeedbackMode = FeedbackMode.PRACTICE
+    critical_gates_pass: bool = Field(default=False, description="A wrong critical question fails the attempt.")
+    requires_lessons_read: bool = Field(default=False, description="Locked until every lesson is read.")
+
+    @model_validator(mode="after")
+    def _blueprint_fits(self) -> QuizSpec:
+        wanted = sum(self.blueprint.values())
+        if self.question_count is not None and wanted > self.question_count:
+            raise ValueError(f"blueprint: asks for {wanted} questions but question_count is {self.question_count}")
+        return self
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+
+class DrawnQuestion(BaseModel):
+    """A question as drawn into an attempt: enough to show and score it again exactly."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    version: int
+    points: float
+    critical: bool = False
+    objectives: list[str]
+    option_order: list[str] = Field(default_factory=list, description="Option ids (choice questions) or choice ids (matching) as shown.")
+    item_order: list[str] = Field(default_factory=list, description="Item ids as shown (matching and ordering).")
+
+
+def _pool(spec: QuizSpec, questions: Iterable[QuestionBase]) -> list[QuestionBase]:
+    pool = []
+    for question in questions:
+        if question.status is not Status.ACTIVE:
+            continue
+        if spec.lessons and question.lesson not in spec.lessons:
+            continue
+        if spec.objectives and not set(question.objectives) & set(spec.objectives):
+            continue
+        pool.append(question)
+    return pool
+
+
+def _shuffled(rng: random.Random, ids: Sequence[str], pinned: Sequence[bool]) -> list[str]:
+    """Shuffle ``ids``, keeping the pinned ones in their places."""
+    free = [i for i, pin in zip(ids, pinned, strict=True) if not pin]
+    rng.shuffle(free)
+    it = iter(free)
+    return [i if pin else next(it) for i, pin in zip(ids, pinned, strict=True)]
+
+
+def _draw(spec: QuizSpec, question: QuestionBase, rng: random.Random) -> DrawnQuestion:
+    option_order: list[str] = []
+    item_order: list[str] = []
+    shuffle = spec.shuffle_options and getattr(question, "shuffle", True)
+    match question:
+        case _ChoiceQuestion():
+            ids = [o.id for o in question.options]
+            option_order = _shuffled(rng, ids, [o.pinned for o in question.options]) if shuffle else ids
+        case MatchingQuestion():
+            option_order = [c.id for c in question.choices]
+            items = [i.id for i in question.items]
+            item_order = _shuffled(rng, items, [False] * len(items)) if shuffle else items
+        case OrderingQuestion():
+            # An ordering question is always shown out of order, or there is nothing to do.
+            correct = [i.id for i in question.items]
+            item_order = list(correct)
+            while item_order == correct:
+                rng.shuffle(item_order)
+    return DrawnQuestion(
+        id=question.id,
+        version=question.version,
+        points=question.points,
+        critical=question.critical,
+        objectives=list(question.objectives),
+        option_order=option_order,
+        item_order=item_order,
+    )
+
+
+def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str) -> list[DrawnQuestion]:
+    """Draw the questions of one attempt: the same spec, bank and seed always give the same draw.
+
+    The blueprint is filled first, objectives with the fewest candidates first, then the rest of
+    ``question_count`` from the whole pool. Only active questions are drawn.
+
+    Raises:
+        AssemblyError: the bank has too few active questions for the count or the blueprint.
+    """
+    pool = _pool(spec, questions)
+    rng = random.Random(f"{spec.id}|{seed}")
+    chosen: list[QuestionBase] = []
+    taken: set[str] = set()
+    candidates = {
+        objective: [q for q in pool if objective in q.objectives] for objective in sorted(spec.blueprint)
+    }
+    for objective in sorted(candidates, key=lambda o: (len(candidates[o]), o)):
+        want = spec.blueprint[objective]
+        have = sum(1 for q in chosen if objective in q.objectives)
+        free = [q for q in candidates[objective] if q.id not in taken]
+        need = max(0, want - have)
+        if len(free) < need:
+            raise AssemblyError(
+                f"quiz {spec.id!r}: the blueprint asks for {want} questions on {objective!r}, "
+                f"but only {have + len(free)} active questions test it"
+            )
+        for question in rng.sample(free, need):
+            chosen.append(question)
+            taken.add(question.id)
+    count = spec.question_count if spec.question_count is not None else max(len(pool), len(chosen))
+    rest = [q for q in pool if q.id not in taken]
+    if len(chosen) + len(rest) < count:
+        raise AssemblyError(f"quiz {spec.id!r} needs {count} questions but only {len(pool)} active questions match it")
+    chosen += rng.sample(rest, count - len(chosen))
+    if spec.shuffle_questions:
+        rng.shuffle(chosen)
+    else:
+        position = {q.id: n for n, q in enumerate(pool)}
+        chosen.sort(key=lambda q: position[q.id])
+    if not chosen:
+        raise AssemblyError(f"quiz {spec.id!r}: no active questions match it")
+    return [_draw(spec, q, rng) for q in chosen]
+
+
+class AttemptStatus(str, enum.Enum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Answer(BaseModel):
+    """One graded answer, kept with the question version it was graded against."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question_id: str
+    question_version: int
+    response: Response
+    grade: Grade
+    answered_at: UtcDatetime
+
+
+class ObjectiveScore(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    objective: str
+    points: float
+    max_points: float
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+class AttemptResult(BaseModel):
+    """The scored outcome of a submitted attempt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: float = Field(ge=0.0, le=1.0)
+    points: float
+    max_points: float
+    passed: bool
+    pass_mark: float
+    failed_critical: list[str] = Field(description="Critical questions not answered fully right.")
+    unanswered: list[str]
+    by_objective: list[ObjectiveScore]
+
+    @property
+    def reason(self) -> str:
+        """Why the attempt passed or failed, in a sentence a learner understands."""
+        percent = round(self.score * 100)
+        mark = round(self.pass_mark * 100)
+        if self.passed:
+            return f"Passed with {percent}% (pass mark {mark}%)."
+        if percent >= mark and self.failed_critical:
+            count = len(self.failed_critical)
+            return (
+                f"Not passed: you scored {percent}%, but {count} critical "
+                f"question{'s' if count > 1 else ''} on safety or scope of practice "
+                f"{'were' if count > 1 else 'was'} not answered correctly, and every one must be."
+            )
+        return f"Not passed: {percent}% is below the pass mark of {mark}%."
+
+
+class Attempt(BaseModel):
+    """One learner's go at one quiz. Immutable: actions return a new attempt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quiz_id: str
+    seed: str
+    feedback_mode: FeedbackMode
+    started_at: UtcDatetime
+    deadline: UtcDatetime | None = None
+    questions: list[DrawnQuestion]
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    status: AttemptStatus = AttemptStatus.IN_PROGRESS
+    submitted_at: UtcDatetime | None = None
+
+    @classmethod
+    def start(cls, spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str, now: datetime) -> Attempt:
+        """Assemble a new attempt at ``spec``; raises :class:`AssemblyError` when it cannot be filled."""
+        now = _utc(now)
+        drawn = assemble(spec, questions, seed=seed)
+        deadline = now + spec.time_limit if spec.time_limit else None
+        return cls(quiz_id=spec.id, seed=str(seed), feedback_mode=spec.feedback_mode, started_at=now, deadline=deadline, questions=drawn)
+
+    def drawn(self, question_id: str) -> DrawnQuestion:
+        for drawn in self.questions:
+            if drawn.id == question_id:
+                return drawn
+        raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.deadline is not None and _utc(now) > self.deadline
+
+    def time_left(self, now: datetime) -> timedelta | None:
+        if self.deadline is None:
+            return None
+        return max(timedelta(0), self.deadline - _utc(now))
+
+    def answer(self, question: QuestionBase, response: Response, *, now: datetime) -> Attempt:
+        """Grade ``response`` and record it.
+
+        In exam mode an answer may be changed until the attempt is submitted; in practice mode
+        the first answer stands (sending the same response again changes nothing).
+
+        Raises:
+            AttemptError: the attempt is submitted (``submitted``), its time is up
+                (``time_up``), the question is not in it (``not_drawn``), the question is not
+                the version drawn (``version``), or a practice answer would change (``answered``).
+            ResponseError: the response does not fit the question.
+        """
+        if self.status is AttemptStatus.SUBMITTED:
+            raise AttemptError("this attempt has been submitted; no more answers can be given", reason="submitted")
+        if self.is_expired(now):
+            raise AttemptError("the time for this attempt is up; it is submitted with the answers it has", reason="time_up")
+        drawn = self.drawn(question.id)
+        if drawn.version != question.version:
+            raise AttemptError(
+                f"question {question.id!r} was drawn at version {drawn.version}, not {question.version}",
+                reason="version",
+            )
+        check_response(question, response)
+        previous = self.answers.get(question.id)
+        if previous is not None and self.feedback_mode is FeedbackMode.PRACTICE:
+            if previous.response == response:
+                return self
+            raise AttemptError("this question has already been answered in this practice attempt", reason="answered")
+        answer = Answer(
+            question_id=question.id, question_version=question.version, response=response, grade=grade(question, response), answered_at=now
+        )
+        return self.model_copy(update={"answers": {**self.answers, question.id: answer}})
+
+    def submit(self, *, now: datetime) -> Attempt:
+        """Close the attempt; submitting twice returns the same submitted attempt.
+
+        Past the deadline the attempt is submitted as of the deadline, with what it has.
+        """
+        if self.status is AttemptStatus.SUBMITTED:
+            return self
+        now = _utc(now)
+        at = min(now, self.deadline) if self.deadline else now
+        return self.model_copy(update={"status": AttemptStatus.SUBMITTED, "submitted_at": at})
+
+    def result(self, *, pass_mark: float, critical_gates_pass: bool) -> AttemptResult:
+        """Score the attempt from its stored grades: total, pass or fail, and per objective."""
+        points = max_points = 0.0
+        failed_critical: list[str] = []
+        unanswered: list[str] = []
+        by_objective: dict[str, list[float]] = {}
+        for drawn in self.questions:
+            answer = self.answers.get(drawn.id)
+            earned = answer.grade.points if answer else 0.0
+            if answer is None:
+                unanswered.append(drawn.id)
+            if drawn.critical and (answer is None or not answer.grade.correct):
+                failed_critical.append(drawn.id)
+            points += earned
+            max_points += drawn.points
+            for objective in drawn.objectives:
+                pair = by_objective.setdefault(objective, [0.0, 0.0])
+                pair[0] += earned
+                pair[1] += drawn.points
+        score = min(1.0, points / max_points) if max_points else 0.0
+        passed = score + 1e-9 >= pass_mark and not (critical_gates_pass and failed_critical)
+        return AttemptResult(
+            score=round(score, 9),
+            points=round(points, 9),
+            max_points=max_points,
+            passed=passed,
+            pass_mark=pass_mark,
+            failed_critical=failed_critical,
+            unanswered=unanswered,
+            by_objective=[ObjectiveScore(objective=o, points=p, max_points=m) for o, (p, m) in sorted(by_objective.items())],
+        )
+
+
+def overall_score(scores: Sequence[float], method: GradingMethod) -> float | None:
+    """The score that counts for a quiz, from its submitted attempts' scores in the order taken."""
+    if not scores:
+        return None
+    match method:
+        case GradingMethod.HIGHEST:
+            return max(scores)
+        case GradingMethod.LAST:
+            return scores[-1]
+        case GradingMethod.FIRST:
+            return scores[0]
+        case GradingMethod.AVERAGE:
+            return sum(scores) / len(scores)
+    raise ValueError(method)
+
+
+def questions_by_id(questions: Iterable[QuestionBase]) -> Mapping[str, QuestionBase]:
+    return {q.id: q for q in questions}

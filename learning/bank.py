@@ -91,7 +91,7 @@ def parse_bank_text(text: str, *, file: str) -> tuple[list[QuestionBase], list[P
         problems.append(Problem(file=file, field=unknown[0], message="unknown top-level field"))
     raw = data.get("questions")
     if not isinstance(raw, list):
-        return [], problems + [Problem(file=file, field="questions", message="must be a list of questions")], []
+        return [], [*problems, Problem(file=file, field="questions", message="must be a list of questions")], []
     questions: list[QuestionBase] = []
     for position, entry in enumerate(raw):
         qid = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
@@ -115,6 +115,7 @@ def _friendly(problem: Problem) -> Problem:
     if message.startswith("Input tag") and "does not match any of the expected tags" in message:
         tag = message.split("'")[1]
         message = f"unknown question type {tag!r}; use one of {', '.join(_TYPE_TAGS)}"
+        return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
     elif message.startswith("Unable to extract tag using discriminator"):
         message = f"missing; use one of {', '.join(_TYPE_TAGS)}"
         return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
@@ -229,8 +230,7 @@ def save_question(path: Path, question: QuestionBase, *, base_digest: str | None
         current = digest_of(data) if data is not None else None
         if current != base_digest:
             raise ConflictError(
-                f"{display_path(path)} changed since it was opened (someone else saved it); "
-                "reload it and make your edit again"
+                f"{display_path(path)} changed since it was opened (someone else saved it); reload it and make your edit again"
             )
         for other in bank_files(path.parent):
             if other != path and _file_mentions_id(other, question.id):
@@ -309,8 +309,7 @@ def bank_schema() -> dict:
     schema = BankFile.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["description"] = (
-        "A file of questions for the study module. Generated from the models by "
-        "'python -m learning schema'; do not edit by hand."
+        "A file of questions for the study module. Generated from the models by 'python -m learning schema'; do not edit by hand."
     )
     return schema
 

@@ -76,7 +76,9 @@ Outcome = tuple[float, list[ChoiceFeedback]]
 
 def _single_choice(question: SingleChoiceQuestion, response: SingleChoiceResponse) -> Outcome:
     option = question.option(response.option)
-    return (1.0 if option.correct else 0.0), [ChoiceFeedback(choice=option.id, text=option.text, correct=option.correct, feedback=option.feedback)]
+    return (1.0 if option.correct else 0.0), [
+        ChoiceFeedback(choice=option.id, text=option.text, correct=option.correct, feedback=option.feedback)
+    ]
 
 
 def _multiple_response(question: MultipleResponseQuestion, response: MultipleResponseResponse) -> Outcome:

@@ -64,9 +64,7 @@ def clean_message(message: str) -> str:
     return message
 
 
-def problems_from_validation(
-    error: ValidationError, *, file: str, skip: Iterable[str] = (), **where: str | None
-) -> list[Problem]:
+def problems_from_validation(error: ValidationError, *, file: str, skip: Iterable[str] = (), **where: str | None) -> list[Problem]:
     """One :class:`Problem` per pydantic error, with our validators' own field prefixes kept.
 
     A validator that checks a whole model raises a message such as ``options[2].weight: ...``;

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
-import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -38,7 +37,7 @@ ShortId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_le
 Credit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class QuestionType(str, enum.Enum):
+class QuestionType(enum.StrEnum):
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_RESPONSE = "multiple_response"
     TRUE_FALSE = "true_false"
@@ -48,19 +47,19 @@ class QuestionType(str, enum.Enum):
     NUMERIC = "numeric"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     ACTIVE = "active"
     DRAFT = "draft"
     RETIRED = "retired"
 
 
-class Difficulty(str, enum.Enum):
+class Difficulty(enum.StrEnum):
     EASY = "easy"
     MEDIUM = "medium"
     HARD = "hard"
 
 
-class Scoring(str, enum.Enum):
+class Scoring(enum.StrEnum):
     """How a multiple-response question turns choices into a score."""
 
     PARTIAL = "partial"
@@ -78,9 +77,7 @@ class Option(_Model):
     text: Text
     correct: bool = False
     feedback: Text
-    pinned: bool = Field(
-        default=False, description="Keep this option in its place when options are shuffled."
-    )
+    pinned: bool = Field(default=False, description="Keep this option in its place when options are shuffled.")
     weight: Annotated[float, Field(ge=-1.0, le=1.0)] | None = Field(
         default=None,
         description="Multiple response only: credit for choosing this option (negative for a wrong one).",
@@ -237,21 +234,15 @@ class MultipleResponseQuestion(_ChoiceQuestion):
             if not option.correct and option.weight > 0:
                 raise ValueError(f"options[{position}].weight: a wrong option's weight must be 0 or negative")
         positive = [o.weight for o in self.options if o.correct and o.weight is not None]
-        if positive and len(positive) == sum(o.correct for o in self.options):
-            if abs(sum(positive) - 1.0) > 1e-6:
-                raise ValueError(
-                    f"options: the weights of the correct options must add up to 1, not {sum(positive):g}"
-                )
+        if positive and len(positive) == sum(o.correct for o in self.options) and abs(sum(positive) - 1.0) > 1e-6:
+            raise ValueError(f"options: the weights of the correct options must add up to 1, not {sum(positive):g}")
         return self
 
     def weights(self) -> dict[str, float]:
         """Credit per option: given weights, else 1/n for each correct and -1/n for each wrong."""
         n_correct = sum(o.correct for o in self.options)
         default = 1.0 / n_correct
-        return {
-            o.id: o.weight if o.weight is not None else (default if o.correct else -default)
-            for o in self.options
-        }
+        return {o.id: o.weight if o.weight is not None else (default if o.correct else -default) for o in self.options}
 
 
 class TrueFalseQuestion(QuestionBase):
@@ -276,10 +267,7 @@ class MatchingQuestion(QuestionBase):
         choice_ids = {c.id for c in self.choices}
         for position, item in enumerate(self.items):
             if item.answer not in choice_ids:
-                raise ValueError(
-                    f"items[{position}].answer: {item.answer!r} is not one of the choices "
-                    f"({', '.join(sorted(choice_ids))})"
-                )
+                raise ValueError(f"items[{position}].answer: {item.answer!r} is not one of the choices ({', '.join(sorted(choice_ids))})")
         return self
 
     def choice_text(self, choice_id: str) -> str:
@@ -327,15 +315,13 @@ class NumericQuestion(QuestionBase):
 
 
 Question = Annotated[
-    Union[
-        SingleChoiceQuestion,
-        MultipleResponseQuestion,
-        TrueFalseQuestion,
-        MatchingQuestion,
-        OrderingQuestion,
-        ShortAnswerQuestion,
-        NumericQuestion,
-    ],
+    SingleChoiceQuestion
+    | MultipleResponseQuestion
+    | TrueFalseQuestion
+    | MatchingQuestion
+    | OrderingQuestion
+    | ShortAnswerQuestion
+    | NumericQuestion,
     Field(discriminator="type"),
 ]
 QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
@@ -415,15 +401,13 @@ class NumericResponse(_Response):
 
 
 Response = Annotated[
-    Union[
-        SingleChoiceResponse,
-        MultipleResponseResponse,
-        TrueFalseResponse,
-        MatchingResponse,
-        OrderingResponse,
-        ShortAnswerResponse,
-        NumericResponse,
-    ],
+    SingleChoiceResponse
+    | MultipleResponseResponse
+    | TrueFalseResponse
+    | MatchingResponse
+    | OrderingResponse
+    | ShortAnswerResponse
+    | NumericResponse,
     Field(discriminator="type"),
 ]
 RESPONSE_ADAPTER: TypeAdapter[Response] = TypeAdapter(Response)
@@ -439,10 +423,7 @@ def parse_response(question: QuestionBase, data: object) -> Response:
     from pydantic import ValidationError
 
     try:
-        if isinstance(data, (str, bytes)):
-            response = RESPONSE_ADAPTER.validate_json(data)
-        else:
-            response = RESPONSE_ADAPTER.validate_python(data)
+        response = RESPONSE_ADAPTER.validate_json(data) if isinstance(data, (str, bytes)) else RESPONSE_ADAPTER.validate_python(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"][1:]) or "response"
@@ -468,16 +449,10 @@ def check_response(question: QuestionBase, response: _Response) -> None:
         case OrderingResponse():
             expected = [i.id for i in question.items]  # type: ignore[attr-defined]
             if sorted(response.order) != sorted(expected):
-                raise ResponseError(
-                    f"question {question.id!r}: an ordering response must list each item once "
-                    f"({', '.join(expected)})"
-                )
+                raise ResponseError(f"question {question.id!r}: an ordering response must list each item once ({', '.join(expected)})")
 
 
 def _known(question: QuestionBase, given: set[str], known: set[str], what: str) -> None:
     unknown = sorted(given - known)
     if unknown:
-        raise ResponseError(
-            f"question {question.id!r} has no {what} {', '.join(repr(u) for u in unknown)}"
-        )
-
+        raise ResponseError(f"question {question.id!r} has no {what} {', '.join(repr(u) for u in unknown)}")

@@ -40,12 +40,12 @@ def _utc(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
-class FeedbackMode(str, enum.Enum):
+class FeedbackMode(enum.StrEnum):
     PRACTICE = "practice"  # feedback after each question
     EXAM = "exam"  # feedback only after submitting
 
 
-class GradingMethod(str, enum.Enum):
+class GradingMethod(enum.StrEnum):
     """Which attempts count when a quiz may be taken more than once."""
 
     HIGHEST = "highest"
@@ -54,7 +54,7 @@ class GradingMethod(str, enum.Enum):
     AVERAGE = "average"
 
 
-class QuizKind(str, enum.Enum):
+class QuizKind(enum.StrEnum):
     PRACTICE = "practice"
     UNIT_TEST = "unit_test"
     FINAL_EXAM = "final_exam"
@@ -175,9 +175,7 @@ def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | s
     rng = random.Random(f"{spec.id}|{seed}")
     chosen: list[QuestionBase] = []
     taken: set[str] = set()
-    candidates = {
-        objective: [q for q in pool if objective in q.objectives] for objective in sorted(spec.blueprint)
-    }
+    candidates = {objective: [q for q in pool if objective in q.objectives] for objective in sorted(spec.blueprint)}
     for objective in sorted(candidates, key=lambda o: (len(candidates[o]), o)):
         want = spec.blueprint[objective]
         have = sum(1 for q in chosen if objective in q.objectives)
@@ -206,7 +204,7 @@ def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | s
     return [_draw(spec, q, rng) for q in chosen]
 
 
-class AttemptStatus(str, enum.Enum):
+class AttemptStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
 

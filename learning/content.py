@@ -155,7 +155,7 @@ def parse_lesson(text: str, *, file: str) -> tuple[Lesson | None, list[Problem]]
         return None, [
             Problem(
                 file=file,
-                line=mark.line + 1 if mark else None,
+                line=mark.line + 2 if mark else None,  # the YAML starts after the opening --- line
                 message=f"invalid front matter: {getattr(error, 'problem', error)}",
             )
         ]

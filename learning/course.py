@@ -204,7 +204,12 @@ def _quiz_problems(
     file = f"quiz_bank/{QUIZ_FOLDER}/{quiz.id}.json"
     found = [Problem(file=file, field="lessons", message=f"no lesson {lid!r}") for lid in quiz.lessons if lid not in lessons]
     found += [Problem(file=file, field="objectives", message=f"no objective {o!r}") for o in quiz.objectives if o not in objectives]
-    found += [Problem(file=file, field="blueprint", message=f"no objective {o!r}") for o in quiz.blueprint if o not in objectives]
+    found += [
+        Problem(file=file, field=f"blueprint[{n}].objectives", message=f"no objective {o!r}")
+        for n, rule in enumerate(quiz.blueprint)
+        for o in rule.objectives
+        if o not in objectives
+    ]
     if quiz.unit is not None and quiz.unit not in units:
         found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}"))
     if not found:

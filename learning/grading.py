@@ -209,3 +209,28 @@ def grade(question: QuestionBase, response: BaseModel) -> Grade:
         feedback=feedback,
         correct_answer=correct_answer(question),
     )
+
+
+def correct_response(question: QuestionBase) -> BaseModel:
+    """A response that earns full marks, e.g. to show or to test with."""
+    from learning.questions import parse_response
+
+    match question:
+        case SingleChoiceQuestion():
+            data: dict = {"option": next(o.id for o in question.options if o.correct)}
+        case MultipleResponseQuestion():
+            data = {"options": [o.id for o in question.options if o.correct]}
+        case TrueFalseQuestion():
+            data = {"value": question.answer}
+        case MatchingQuestion():
+            data = {"placements": {i.id: i.answer for i in question.items}}
+        case OrderingQuestion():
+            data = {"order": [i.id for i in question.items]}
+        case ShortAnswerQuestion():
+            data = {"text": next(a.text for a in question.answers if a.credit == 1.0).replace("*", "x")}
+        case NumericQuestion():
+            band = next(a for a in question.answers if a.credit == 1.0)
+            data = {"value": band.value if band.value is not None else band.min}
+        case _:
+            raise TypeError(f"no correct response for {type(question).__name__}")
+    return parse_response(question, {"type": question.type, **data})

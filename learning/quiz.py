@@ -60,6 +60,23 @@ class QuizKind(enum.StrEnum):
     FINAL_EXAM = "final_exam"
 
 
+class BlueprintRule(BaseModel):
+    """At least ``count`` questions that test any of ``objectives``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    objectives: Annotated[list[Slug], Field(min_length=1)]
+    count: Annotated[int, Field(ge=1)]
+    label: str | None = Field(default=None, description="A name for the rule, such as the lesson it covers.")
+
+    def covers(self, question: QuestionBase) -> bool:
+        return bool(set(self.objectives) & set(question.objectives))
+
+    @property
+    def name(self) -> str:
+        return self.label or ", ".join(self.objectives)
+
+
 class QuizSpec(BaseModel):
     """How to build and run one quiz."""
 
@@ -73,8 +90,8 @@ class QuizSpec(BaseModel):
     lessons: list[Slug] = Field(default_factory=list, description="Draw from these lessons (all when empty).")
     objectives: list[Slug] = Field(default_factory=list, description="Draw questions testing these objectives (all when empty).")
     question_count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="How many to draw; all that match when absent.")
-    blueprint: dict[Slug, Annotated[int, Field(ge=1)]] = Field(
-        default_factory=dict, description="At least this many questions per objective."
+    blueprint: list[BlueprintRule] = Field(
+        default_factory=list, description="Rules such as 'at least 3 questions on these objectives', filled before the rest."
     )
     shuffle_questions: bool = True
     shuffle_options: bool = True
@@ -88,7 +105,7 @@ class QuizSpec(BaseModel):
 
     @model_validator(mode="after")
     def _blueprint_fits(self) -> QuizSpec:
-        wanted = sum(self.blueprint.values())
+        wanted = sum(rule.count for rule in self.blueprint)
         if self.question_count is not None and wanted > self.question_count:
             raise ValueError(f"blueprint: asks for {wanted} questions but question_count is {self.question_count}")
         return self
@@ -165,7 +182,7 @@ def _draw(spec: QuizSpec, question: QuestionBase, rng: random.Random) -> DrawnQu
 def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str) -> list[DrawnQuestion]:
     """Draw the questions of one attempt: the same spec, bank and seed always give the same draw.
 
-    The blueprint is filled first, objectives with the fewest candidates first, then the rest of
+    The blueprint is filled first, the rules with the fewest candidates first, then the rest of
     ``question_count`` from the whole pool. Only active questions are drawn.
 
     Raises:
@@ -175,15 +192,15 @@ def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | s
     rng = random.Random(f"{spec.id}|{seed}")
     chosen: list[QuestionBase] = []
     taken: set[str] = set()
-    candidates = {objective: [q for q in pool if objective in q.objectives] for objective in sorted(spec.blueprint)}
-    for objective in sorted(candidates, key=lambda o: (len(candidates[o]), o)):
-        want = spec.blueprint[objective]
-        have = sum(1 for q in chosen if objective in q.objectives)
-        free = [q for q in candidates[objective] if q.id not in taken]
-        need = max(0, want - have)
+    candidates = [[q for q in pool if rule.covers(q)] for rule in spec.blueprint]
+    for index in sorted(range(len(spec.blueprint)), key=lambda i: (len(candidates[i]), i)):
+        rule = spec.blueprint[index]
+        have = sum(1 for q in chosen if rule.covers(q))
+        free = [q for q in candidates[index] if q.id not in taken]
+        need = max(0, rule.count - have)
         if len(free) < need:
             raise AssemblyError(
-                f"quiz {spec.id!r}: the blueprint asks for {want} questions on {objective!r}, "
+                f"quiz {spec.id!r}: the blueprint asks for {rule.count} questions on {rule.name}, "
                 f"but only {have + len(free)} active questions test it"
             )
         for question in rng.sample(free, need):

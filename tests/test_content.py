@@ -1,0 +1,109 @@
+"""Lessons, syllabus and glossary: parsing and the problems they report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from learning import load_course
+from learning.content import parse_lesson
+
+GOOD = """\
+---
+id: demo
+unit: basics
+order: 1
+title: Demo
+summary: A demo.
+objectives: [obj-goals]
+sections:
+  - id: one
+    objectives: [obj-goals]
+  - id: key-takeaways
+    objectives: []
+---
+Intro.
+
+## First part {#one}
+
+Words words words.
+
+## Key takeaways {#key-takeaways}
+
+- A point.
+"""
+
+
+def test_lesson_sections_come_from_the_body() -> None:
+    lesson, problems = parse_lesson(GOOD, file="lessons/demo.md")
+    assert problems == []
+    assert [(s.id, s.title) for s in lesson.sections] == [("one", "First part"), ("key-takeaways", "Key takeaways")]
+    assert lesson.intro == "Intro."
+    assert lesson.section("one").body == "Words words words."
+    assert lesson.reading_minutes == 1
+
+
+def test_reading_time_follows_word_count() -> None:
+    long = GOOD.replace("Words words words.", "word " * 900)
+    lesson, _ = parse_lesson(long, file="lessons/demo.md")
+    assert lesson.reading_minutes == 5
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("{#one}", "{#other}"),
+            "lessons/demo.md: lesson \"demo\": sections: the front matter lists sections ['one', 'key-takeaways'] but the body's "
+            "'## Title {#anchor}' headings are ['other', 'key-takeaways']; they must match one for one, in order",
+        ),
+        (
+            ("objectives: [obj-goals]\n  - id: key", "objectives: []\n  - id: key"),
+            'lessons/demo.md: lesson "demo": sections: no section teaches obj-goals',
+        ),
+        (("title: Demo\n", "title: ''\n"), 'lessons/demo.md: lesson "demo": title: must not be empty'),
+        (("order: 1\n", ""), 'lessons/demo.md: lesson "demo": order: Field required'),
+        (("summary: A demo.", "summary: [unclosed"), "lessons/demo.md:8: invalid front matter: did not find expected ',' or ']'"),
+    ],
+)
+def test_lesson_problems(change: tuple[str, str], expected: str) -> None:
+    lesson, problems = parse_lesson(GOOD.replace(*change), file="lessons/demo.md")
+    assert lesson is None
+    assert [str(p) for p in problems] == [expected]
+
+
+def test_lesson_without_front_matter() -> None:
+    lesson, problems = parse_lesson("# Just text\n", file="lessons/x.md")
+    assert lesson is None
+    assert [str(p) for p in problems] == ["lessons/x.md: no YAML front matter (a block between --- lines at the top)"]
+
+
+def test_cross_references_are_checked(course_dirs) -> None:
+    lessons, bank = course_dirs
+    path = lessons / "techniques.md"
+    text = path.read_text().replace("glossary:remedial", "glossary:nonsense").replace("lesson:goals#first", "lesson:goals#nowhere")
+    path.write_text(text.replace("check_questions: []", "check_questions: [sample-true-false]"))
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert [str(p) for p in course.problems] == [
+        'lessons/techniques.md: lesson "techniques": body: link to glossary:nonsense: no such glossary term',
+        'lessons/techniques.md: lesson "techniques": body: link to lesson:goals#nowhere: that lesson has no such section',
+        "lessons/techniques.md: lesson \"techniques\": check_questions[0]: question 'sample-true-false' belongs to lesson 'goals'",
+    ]
+    assert [lesson.id for lesson in course.lessons] == ["goals"]
+
+
+def test_broken_glossary_still_serves_lessons(course_dirs) -> None:
+    lessons, bank = course_dirs
+    (lessons / "glossary.yaml").write_text("terms:\n  - id: remedial\n    term: [broken\n")
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert str(course.problems[0]).startswith("lessons/glossary.yaml:4:1: invalid YAML")
+    assert course.glossary.terms == []
+
+
+def test_syllabus_duplicates(tmp_path: Path, course_dirs) -> None:
+    lessons, bank = course_dirs
+    syllabus = lessons / "syllabus.yaml"
+    syllabus.write_text(syllabus.read_text() + "  - {id: obj-goals, text: Again.}\n")
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert "lessons/syllabus.yaml: objectives[3].id: 'obj-goals' appears twice" in [str(p) for p in course.problems]

@@ -1,14 +1,17 @@
-"""The command line: ``python -m learning validate | schema | format``."""
+"""The command line: ``python -m learning validate | schema | format | users | db | backup``."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_schema
 from learning.course import load_course
-from learning.errors import ContentError
+from learning.errors import ContentError, LearningError
+from learning.settings import get_settings
 
 DEFAULT_BANK = Path("quiz_bank")
 DEFAULT_LESSONS = Path("lessons")
@@ -59,6 +62,84 @@ def _format(args: argparse.Namespace) -> int:
     return status
 
 
+def _store():
+    from learning.store import Store
+
+    settings = get_settings()
+    return Store.open(
+        settings.database_url, course=lambda: load_course(lessons_dir=settings.lessons_dir, bank_dir=settings.bank_dir), settings=settings
+    )
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise LearningError("the two passwords differ")
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from learning.store import Role
+
+    store = _store()
+    try:
+        if args.action == "add":
+            user = store.accounts.create(
+                args.username,
+                _read_password(args),
+                role=Role(args.role),
+                now=datetime.now(UTC),
+                display_name=args.name,
+                email=args.email,
+            )
+            print(f"created {user.role.value} {user.username}")
+        elif args.action == "list":
+            for user in store.accounts.list():
+                state = "disabled" if user.disabled else "active"
+                print(f"{user.username:<24} {user.role.value:<11} {state:<9} {user.display_name}")
+        elif args.action == "set-password":
+            store.accounts.set_password(args.username, _read_password(args))
+            print(f"password changed for {args.username}")
+        elif args.action in ("disable", "enable"):
+            store.accounts.set_disabled(args.username, args.action == "disable")
+            print(f"{args.username} {args.action}d")
+    except LearningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    from learning.store.database import Database
+
+    database = Database(get_settings().database_url)
+    try:
+        database.upgrade()
+        print("the database schema is up to date")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from learning.store.database import Database
+
+    database = Database(get_settings().database_url)
+    try:
+        database.backup(args.path)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"backed up to {args.path.as_posix()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m learning", description="Tools for the massage therapy study module.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +157,31 @@ def main(argv: list[str] | None = None) -> int:
     fmt = commands.add_parser("format", help="rewrite bank files in their canonical layout")
     fmt.add_argument("--bank", type=Path, default=DEFAULT_BANK)
     fmt.set_defaults(run=_format, check=False)
+
+    users = commands.add_parser("users", help="manage accounts (the database comes from LEARNING_DATABASE_URL)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["learner", "instructor"], required=True)
+    add.add_argument("--name", help="the name shown in the app (default: the username)")
+    add.add_argument("--email", help="an email for single sign-on")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input instead of prompting")
+    actions.add_parser("list", help="list accounts")
+    change = actions.add_parser("set-password", help="set a new password")
+    change.add_argument("username")
+    change.add_argument("--password-stdin", action="store_true")
+    for name in ("disable", "enable"):
+        toggle = actions.add_parser(name, help=f"{name} an account")
+        toggle.add_argument("username")
+    users.set_defaults(run=_users)
+
+    db = commands.add_parser("db", help="bring the database schema up to date (the app also does this on start)")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(run=_db)
+
+    backup = commands.add_parser("backup", help="copy a SQLite database consistently, even while the app runs")
+    backup.add_argument("path", type=Path)
+    backup.set_defaults(run=_backup)
 
     args = parser.parse_args(argv)
     return args.run(args)

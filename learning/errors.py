@@ -5,7 +5,10 @@
     ├── ResponseError (ValueError)  a learner's response does not fit its question
     ├── AssemblyError             a quiz spec cannot be filled from the bank
     ├── AttemptError              an attempt refuses an action (closed, time up, not drawn)
-    └── ConflictError             a bank file changed on disk since it was read
+    ├── ConflictError             a bank file changed on disk since it was read
+    ├── AccountError (ValueError) an account cannot be made or changed (name taken, weak password)
+    ├── SignInError               a sign-in is refused (wrong password, locked, disabled)
+    └── AccessDenied              the signed-in person may not read or change this record
 
 Problems found while *loading* content are not raised: they are collected as
 :class:`learning.content.Problem` values so the rest of the course still loads.
@@ -40,3 +43,19 @@ class AttemptError(LearningError):
 
 class ConflictError(LearningError):
     """A bank file changed on disk after it was read; reload it and apply the edit again."""
+
+
+class AccountError(LearningError, ValueError):
+    """An account or cohort cannot be created or changed; the message says why."""
+
+
+class SignInError(LearningError):
+    """A sign-in was refused; ``reason`` is ``wrong_password``, ``locked`` or ``disabled``."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class AccessDenied(LearningError):
+    """The signed-in person may not read or change the record they asked for."""

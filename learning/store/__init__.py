@@ -1,0 +1,69 @@
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery and spaced review.
+
+:class:`Store` wires the parts to one database::
+
+    store = Store.open(url, course=lambda: course)
+    user = store.accounts.sign_in("sam", password, now=now)
+    attempt = store.attempts.start(user, spec, now=now)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from learning.course import Course
+from learning.settings import Settings
+from learning.store.accounts import Accounts, Cohort, Role, User
+from learning.store.attempts import AnswerOutcome, Attempts, QuizStanding, StoredAttempt
+from learning.store.database import Database
+from learning.store.exports import Exports
+from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
+from learning.store.review import DueCard, Review, ReviewSummary
+
+
+class Store:
+    """Every part of the learner records, on one database."""
+
+    def __init__(self, database: Database, *, course: Callable[[], Course], settings: Settings | None = None) -> None:
+        settings = settings or Settings()
+        self.db = database
+        self.accounts = Accounts(database, max_failed=settings.max_failed_sign_ins, lockout=timedelta(minutes=settings.lockout_minutes))
+        self.review = Review(database, self.accounts)
+        self.attempts = Attempts(database, self.accounts, self.review, course)
+        self.progress = Progress(database, self.accounts, course)
+        self.exports = Exports(database, self.accounts, course, site_url=settings.site_url)
+
+    @classmethod
+    def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
+        """Connect, bring the schema up to date (keeping every record), and return the store."""
+        database = Database(url)
+        if migrate:
+            database.upgrade()
+        return cls(database, course=course, settings=settings)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+__all__ = [
+    "Accounts",
+    "AnswerOutcome",
+    "Attempts",
+    "Cohort",
+    "Dashboard",
+    "Database",
+    "DueCard",
+    "Exports",
+    "LessonProgress",
+    "LessonStatus",
+    "ObjectiveMastery",
+    "Progress",
+    "QuizStanding",
+    "Review",
+    "ReviewSummary",
+    "Role",
+    "Store",
+    "StoredAttempt",
+    "User",
+]

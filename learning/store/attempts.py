@@ -1,0 +1,432 @@
+"""Attempts and answers, stored so that none is ever lost or counted twice.
+
+Starting an attempt stores the quiz spec, the seed, the drawn questions with their versions
+and option order, and a snapshot of each question as shown, so the attempt can be rebuilt
+exactly after a refresh or a restart and graded against what the learner saw even if the bank
+is edited meanwhile. Each answer is written in its own transaction the moment it is submitted;
+the same answer sent twice is stored once and returns the same grade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from learning.course import Course
+from learning.errors import AccessDenied, AttemptError
+from learning.grading import Grade
+from learning.questions import QUESTION_ADAPTER, QuestionBase, dump_question, parse_response
+from learning.quiz import (
+    Answer,
+    Attempt,
+    AttemptResult,
+    AttemptStatus,
+    DrawnQuestion,
+    FeedbackMode,
+    QuizSpec,
+    overall_score,
+)
+from learning.store.accounts import Accounts, User, require_self
+from learning.store.database import Database
+from learning.store.review import Review
+from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, QuestionSnapshotRow
+
+REVIEW_QUIZ_ID = "spaced-review"
+
+
+class StoredAttempt(BaseModel):
+    """An attempt as the screens need it: the domain attempt plus what was shown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    user_id: int
+    spec: QuizSpec
+    attempt: Attempt
+    questions: dict[str, QuestionBase]
+    flagged: list[str]
+    result: AttemptResult | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.attempt.status is AttemptStatus.SUBMITTED
+
+
+class AnswerOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    grade: Grade
+    revision: int
+    duplicate: bool = False
+
+
+class QuizStanding(BaseModel):
+    """How a learner stands on one quiz: attempts used and the score that counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quiz_id: str
+    attempts_used: int
+    attempts_allowed: int | None
+    best: float | None
+    counted: float | None
+    passed: bool
+    in_progress: str | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.attempts_allowed is None else max(0, self.attempts_allowed - self.attempts_used)
+
+
+def content_hash(question: QuestionBase) -> str:
+    canonical = json.dumps(dump_question(question), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Attempts:
+    """Start, answer, flag, submit and resume attempts; the quiz rules are enforced here."""
+
+    def __init__(self, database: Database, accounts: Accounts, review: Review, course: Callable[[], Course]) -> None:
+        self.db = database
+        self.accounts = accounts
+        self.review = review
+        self.course = course
+
+    # --- starting -----------------------------------------------------------------------
+
+    def start(
+        self, actor: User, spec: QuizSpec, *, now: datetime, seed: str | None = None, questions: Sequence[QuestionBase] | None = None
+    ) -> StoredAttempt:
+        """Start (or resume) an attempt at ``spec`` for ``actor``.
+
+        An unfinished attempt at the same quiz is returned instead of a new one; one past its
+        time limit is submitted first. ``questions`` defaults to the course's bank.
+
+        Raises:
+            AttemptError: ``no_attempts_left`` when the spec's attempts are used up, or
+                ``locked`` when the spec needs every lesson read first.
+            AssemblyError: the bank cannot fill the spec.
+        """
+        require_self(actor, actor.id)
+        unfinished = self.unfinished(actor, now=now, quiz_id=spec.id)
+        if unfinished:
+            return unfinished[0]
+        pool = list(questions) if questions is not None else self.course().questions
+        seed = seed or uuid.uuid4().hex
+        domain = Attempt.start(spec, pool, seed=seed, now=now)
+        by_id = {q.id: q for q in pool}
+        shown = {d.id: by_id[d.id] for d in domain.questions}
+        attempt_id = str(uuid.uuid4())
+
+        def work(session: Session) -> None:
+            if spec.requires_lessons_read and not self._all_lessons_read(session, actor.id):
+                raise AttemptError("read every lesson before you take this quiz", reason="locked")
+            if spec.attempts_allowed is not None:
+                used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id))
+                if used >= spec.attempts_allowed:
+                    raise AttemptError(f"you have used all {spec.attempts_allowed} attempts at this quiz", reason="no_attempts_left")
+            drawn = []
+            for d in domain.questions:
+                digest = self._snapshot(session, shown[d.id])
+                drawn.append({**d.model_dump(mode="json"), "hash": digest})
+            session.add(
+                AttemptRow(
+                    id=attempt_id,
+                    user_id=actor.id,
+                    quiz_id=spec.id,
+                    spec=spec.model_dump(mode="json"),
+                    seed=str(seed),
+                    feedback_mode=spec.feedback_mode.value,
+                    drawn=drawn,
+                    started_at=domain.started_at,
+                    deadline=domain.deadline,
+                    status=AttemptStatus.IN_PROGRESS.value,
+                    flagged=[],
+                )
+            )
+
+        self.db.run_write(work)
+        return self.get(actor, attempt_id, now=now)
+
+    def _all_lessons_read(self, session: Session, user_id: int) -> bool:
+        lessons = {lesson.id for lesson in self.course().lessons}
+        done = set(
+            session.scalars(
+                select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))
+            )
+        )
+        return lessons <= done
+
+    def _snapshot(self, session: Session, question: QuestionBase) -> str:
+        digest = content_hash(question)
+        values = {"content_hash": digest, "question_id": question.id, "version": question.version, "content": dump_question(question)}
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(QuestionSnapshotRow).values(**values).on_conflict_do_nothing(index_elements=["content_hash"]))
+        return digest
+
+    # --- reading ------------------------------------------------------------------------
+
+    def get(self, actor: User, attempt_id: str, *, now: datetime) -> StoredAttempt:
+        """The attempt, rebuilt from the store; an attempt past its time limit is submitted first.
+
+        Raises:
+            AccessDenied: the attempt is not the actor's nor one of their cohort's learners'.
+        """
+        with self.db.read() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is None:
+                raise AccessDenied("no such attempt")
+            self.accounts.require_read(actor, row.user_id, session=session)
+            expired = row.status == AttemptStatus.IN_PROGRESS.value and row.deadline is not None and now > row.deadline
+        if expired:
+            self._submit(row.user_id, attempt_id, now=now)
+        with self.db.read() as session:
+            return self._load(session, session.get(AttemptRow, attempt_id))
+
+    def _load(self, session: Session, row: AttemptRow) -> StoredAttempt:
+        hashes = {d["id"]: d["hash"] for d in row.drawn}
+        snapshots = {
+            s.content_hash: s.content
+            for s in session.scalars(select(QuestionSnapshotRow).where(QuestionSnapshotRow.content_hash.in_(set(hashes.values()))))
+        }
+        questions = {qid: QUESTION_ADAPTER.validate_python(snapshots[h]) for qid, h in hashes.items()}
+        answers = {}
+        for a in session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == row.id, AnswerRow.current.is_(True))):
+            question = questions[a.question_id]
+            answers[a.question_id] = Answer(
+                question_id=a.question_id,
+                question_version=a.question_version,
+                response=parse_response(question, a.response),
+                grade=Grade.model_validate(a.grade),
+                answered_at=a.answered_at,
+            )
+        attempt = Attempt(
+            quiz_id=row.quiz_id,
+            seed=row.seed,
+            feedback_mode=FeedbackMode(row.feedback_mode),
+            started_at=row.started_at,
+            deadline=row.deadline,
+            questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
+            answers=answers,
+            status=AttemptStatus(row.status),
+            submitted_at=row.submitted_at,
+        )
+        return StoredAttempt(
+            id=row.id,
+            user_id=row.user_id,
+            spec=QuizSpec.model_validate(row.spec),
+            attempt=attempt,
+            questions=questions,
+            flagged=list(row.flagged or []),
+            result=AttemptResult.model_validate(row.result) if row.result else None,
+        )
+
+    def unfinished(self, actor: User, *, now: datetime, quiz_id: str | None = None) -> list[StoredAttempt]:
+        """The actor's attempts still in progress, newest first (expired ones are submitted)."""
+        with self.db.read() as session:
+            query = select(AttemptRow.id).where(AttemptRow.user_id == actor.id, AttemptRow.status == AttemptStatus.IN_PROGRESS.value)
+            if quiz_id is not None:
+                query = query.where(AttemptRow.quiz_id == quiz_id)
+            ids = list(session.scalars(query.order_by(AttemptRow.started_at.desc())))
+        attempts = [self.get(actor, attempt_id, now=now) for attempt_id in ids]
+        return [a for a in attempts if not a.submitted]
+
+    def history(self, actor: User, learner_id: int, *, quiz_id: str | None = None) -> list[StoredAttempt]:
+        """A learner's attempts, oldest first."""
+        with self.db.read() as session:
+            self.accounts.require_read(actor, learner_id, session=session)
+            query = select(AttemptRow).where(AttemptRow.user_id == learner_id)
+            if quiz_id is not None:
+                query = query.where(AttemptRow.quiz_id == quiz_id)
+            return [self._load(session, row) for row in session.scalars(query.order_by(AttemptRow.started_at))]
+
+    def standing(self, actor: User, learner_id: int, spec: QuizSpec) -> QuizStanding:
+        with self.db.read() as session:
+            self.accounts.require_read(actor, learner_id, session=session)
+            rows = list(
+                session.execute(
+                    select(AttemptRow.id, AttemptRow.status, AttemptRow.score, AttemptRow.passed)
+                    .where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id == spec.id)
+                    .order_by(AttemptRow.started_at)
+                )
+            )
+        scores = [r.score for r in rows if r.status == AttemptStatus.SUBMITTED.value and r.score is not None]
+        in_progress = next((r.id for r in rows if r.status == AttemptStatus.IN_PROGRESS.value), None)
+        return QuizStanding(
+            quiz_id=spec.id,
+            attempts_used=len(rows),
+            attempts_allowed=spec.attempts_allowed,
+            best=max(scores) if scores else None,
+            counted=overall_score(scores, spec.grading_method),
+            passed=any(r.passed for r in rows if r.status == AttemptStatus.SUBMITTED.value),
+            in_progress=in_progress,
+        )
+
+    # --- answering ----------------------------------------------------------------------
+
+    def answer(
+        self, actor: User, attempt_id: str, question_id: str, response: object, *, now: datetime, confidence: str | None = None
+    ) -> AnswerOutcome:
+        """Grade and store one answer in its own transaction.
+
+        Sending the same response again (a double click, a retried request) stores nothing
+        new and returns the first grade. In exam mode a different response replaces the
+        earlier one until the attempt is submitted.
+
+        Raises:
+            AttemptError: ``submitted``, ``time_up`` (the attempt is then submitted with what it
+                has), ``not_drawn`` or ``answered`` (a practice answer cannot change).
+            ResponseError: the response does not fit the question.
+            AccessDenied: the attempt is not the actor's.
+        """
+        if confidence not in (None, "hard", "good", "easy"):
+            raise ValueError("confidence is hard, good or easy")
+
+        def work(session: Session) -> AnswerOutcome | AttemptError:
+            query = select(AttemptRow).where(AttemptRow.id == attempt_id)
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = session.scalar(query)
+            if row is None:
+                raise AccessDenied("no such attempt")
+            require_self(actor, row.user_id)
+            if row.status == AttemptStatus.SUBMITTED.value:
+                raise AttemptError("this attempt has been submitted; no more answers can be given", reason="submitted")
+            if row.deadline is not None and now > row.deadline:
+                self._finish(session, row, now=now)
+                return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
+            drawn = next((d for d in row.drawn if d["id"] == question_id), None)
+            if drawn is None:
+                raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
+            snapshot = session.get(QuestionSnapshotRow, drawn["hash"])
+            question = QUESTION_ADAPTER.validate_python(snapshot.content)
+            parsed = parse_response(question, response)
+            stored = parsed.model_dump(mode="json")
+            latest = session.scalar(
+                select(AnswerRow).where(
+                    AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
+                )
+            )
+            if latest is not None and latest.response == stored:
+                return AnswerOutcome(grade=Grade.model_validate(latest.grade), revision=latest.revision, duplicate=True)
+            if latest is not None and row.feedback_mode == FeedbackMode.PRACTICE.value:
+                raise AttemptError("this question has already been answered in this practice attempt", reason="answered")
+            domain = Attempt(
+                quiz_id=row.quiz_id,
+                seed=row.seed,
+                feedback_mode=FeedbackMode(row.feedback_mode),
+                started_at=row.started_at,
+                deadline=row.deadline,
+                questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
+            )
+            graded = domain.answer(question, parsed, now=now).answers[question_id].grade
+            if latest is not None:
+                latest.current = False
+                session.flush()
+            answer = AnswerRow(
+                attempt_id=attempt_id,
+                user_id=row.user_id,
+                question_id=question_id,
+                question_version=question.version,
+                question_hash=drawn["hash"],
+                objectives=list(question.objectives),
+                revision=(latest.revision + 1) if latest is not None else 1,
+                current=True,
+                response=stored,
+                grade=graded.model_dump(mode="json"),
+                score=graded.score,
+                correct=graded.correct,
+                confidence=confidence,
+                answered_at=now,
+            )
+            session.add(answer)
+            session.flush()
+            if row.feedback_mode == FeedbackMode.PRACTICE.value:
+                self.review.record(
+                    session, row.user_id, question_id, correct=graded.correct, confidence=confidence, now=now, answer_id=answer.id
+                )
+            return AnswerOutcome(grade=graded, revision=answer.revision)
+
+        for attempt in range(3):
+            try:
+                outcome = self.db.run_write(work)
+                break
+            except IntegrityError:  # a concurrent copy of the same request won the race
+                if attempt == 2:
+                    raise
+        if isinstance(outcome, AttemptError):
+            raise outcome
+        return outcome
+
+    def set_flag(self, actor: User, attempt_id: str, question_id: str, flagged: bool) -> list[str]:
+        """Flag a question to revisit (exam mode); returns the flagged ids."""
+
+        def work(session: Session) -> list[str]:
+            row = session.get(AttemptRow, attempt_id)
+            if row is None:
+                raise AccessDenied("no such attempt")
+            require_self(actor, row.user_id)
+            if question_id not in {d["id"] for d in row.drawn}:
+                raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
+            current = [q for q in (row.flagged or []) if q != question_id]
+            if flagged:
+                current.append(question_id)
+            row.flagged = current
+            return current
+
+        return self.db.run_write(work)
+
+    # --- submitting ---------------------------------------------------------------------
+
+    def submit(self, actor: User, attempt_id: str, *, now: datetime) -> StoredAttempt:
+        """Submit and score the attempt; submitting again returns the same result."""
+        with self.db.read() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is None:
+                raise AccessDenied("no such attempt")
+            require_self(actor, row.user_id)
+        self._submit(row.user_id, attempt_id, now=now)
+        return self.get(actor, attempt_id, now=now)
+
+    def _submit(self, user_id: int, attempt_id: str, *, now: datetime) -> None:
+        def work(session: Session) -> None:
+            query = select(AttemptRow).where(AttemptRow.id == attempt_id)
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = session.scalar(query)
+            if row.status != AttemptStatus.SUBMITTED.value:
+                self._finish(session, row, now=now)
+
+        self.db.run_write(work)
+
+    def _finish(self, session: Session, row: AttemptRow, *, now: datetime) -> None:
+        stored = self._load(session, row)
+        submitted = stored.attempt.submit(now=now)
+        result = submitted.result(pass_mark=stored.spec.pass_mark, critical_gates_pass=stored.spec.critical_gates_pass)
+        row.status = AttemptStatus.SUBMITTED.value
+        row.submitted_at = submitted.submitted_at
+        row.score = result.score
+        row.passed = result.passed
+        row.result = result.model_dump(mode="json")
+        if row.feedback_mode == FeedbackMode.EXAM.value:
+            answers = session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == row.id, AnswerRow.current.is_(True)))
+            for answer in answers:
+                self.review.record(
+                    session,
+                    row.user_id,
+                    answer.question_id,
+                    correct=answer.correct,
+                    confidence=answer.confidence,
+                    now=submitted.submitted_at,
+                    answer_id=answer.id,
+                )

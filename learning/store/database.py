@@ -1,0 +1,128 @@
+"""Connecting to the database, running migrations, transactions and backups.
+
+SQLite (the default) runs in WAL mode with foreign keys on and a long busy timeout; every
+write transaction starts with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of
+failing with "database is locked". PostgreSQL is reached through psycopg 3 with the same API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_SECONDS = 60
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The engines and sessions for one database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.reader = _sqlite_engine(url, immediate=False)
+            self.writer = _sqlite_engine(url, immediate=True)
+        else:
+            self.reader = self.writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; it sees one consistent snapshot."""
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose changes commit together when the block ends, or not at all."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    def run_write(self, work, *, attempts: int = 5):
+        """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure."""
+        for attempt in range(attempts):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except OperationalError as error:
+                if attempt == attempts - 1 or not _transient(error):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        config.attributes["engine"] = self.writer if not self.is_sqlite else create_engine(self.url)
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema up to ``revision`` (the newest by default); records are kept."""
+        command.upgrade(self.alembic_config(), revision)
+
+    def downgrade(self, revision: str) -> None:
+        command.downgrade(self.alembic_config(), revision)
+
+    def dispose(self) -> None:
+        self.reader.dispose()
+        if self.writer is not self.reader:
+            self.writer.dispose()
+
+    def backup(self, target: Path) -> None:
+        """Copy a SQLite database consistently while the app runs (SQLite's online backup).
+
+        Raises:
+            ValueError: the database is not SQLite (use ``pg_dump`` for PostgreSQL).
+        """
+        if not self.is_sqlite:
+            raise ValueError("backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)")
+        source_path = make_url(self.url).database
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_SECONDS)
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+            source.close()
+
+
+def _transient(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "database is locked" in text or "could not serialize" in text or "deadlock detected" in text

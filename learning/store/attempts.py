@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from learning.course import Course
 from learning.errors import AccessDenied, AttemptError
-from learning.grading import Grade
+from learning.grading import Grade, grade
 from learning.questions import QUESTION_ADAPTER, QuestionBase, dump_question, parse_response
 from learning.quiz import (
     Answer,
@@ -321,15 +321,7 @@ class Attempts:
                 return AnswerOutcome(grade=Grade.model_validate(latest.grade), revision=latest.revision, duplicate=True)
             if latest is not None and row.feedback_mode == FeedbackMode.PRACTICE.value:
                 raise AttemptError("this question has already been answered in this practice attempt", reason="answered")
-            domain = Attempt(
-                quiz_id=row.quiz_id,
-                seed=row.seed,
-                feedback_mode=FeedbackMode(row.feedback_mode),
-                started_at=row.started_at,
-                deadline=row.deadline,
-                questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
-            )
-            graded = domain.answer(question, parsed, now=now).answers[question_id].grade
+            graded = grade(question, parsed)  # the checks Attempt.answer makes were made above, on the stored row
             if latest is not None:
                 latest.current = False
                 session.flush()

@@ -35,13 +35,14 @@ def rating_for(*, correct: bool, confidence: str | None) -> Rating:
 
 
 def effective_due(due: datetime, exam_date: date | None, now: datetime) -> datetime:
-    """When a card is due for this learner: brought forward to the eve of their exam if needed."""
+    """When a card is due for this learner: a review that would fall on or after their exam day
+    is brought forward to the day before it (or to now, if that day has come)."""
     if exam_date is None:
         return due
-    eve = datetime.combine(exam_date - timedelta(days=1), time(0, 0), tzinfo=UTC)
-    if eve <= now:
+    exam_start = datetime.combine(exam_date, time(0, 0), tzinfo=UTC)
+    if now >= exam_start or due < exam_start:
         return due
-    return min(due, eve)
+    return exam_start - timedelta(days=1)
 
 
 class DueCard(BaseModel):
@@ -105,12 +106,10 @@ class Review:
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
             exam_date = session.scalar(select(UserRow.exam_date).where(UserRow.id == learner_id))
-            horizon = now
-            if exam_date is not None:
-                eve = datetime.combine(exam_date - timedelta(days=1), time(0, 0), tzinfo=UTC)
-                if eve > now:
-                    horizon = max(now, eve)
-            rows = session.scalars(select(ReviewCardRow).where(ReviewCardRow.user_id == learner_id, ReviewCardRow.due <= horizon))
+            query = select(ReviewCardRow).where(ReviewCardRow.user_id == learner_id)
+            if exam_date is None or now >= datetime.combine(exam_date, time(0, 0), tzinfo=UTC):
+                query = query.where(ReviewCardRow.due <= now)  # no exam ahead: only what is due by the clock
+            rows = session.scalars(query)
             cards = []
             for row in rows:
                 when = effective_due(row.due, exam_date, now)

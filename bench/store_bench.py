@@ -1,0 +1,190 @@
+"""Store benchmarks: answer write latency, a learner's dashboard, a cohort's mastery.
+
+    python bench/store_bench.py                      # SQLite in a temporary folder
+    LEARNING_TEST_DATABASE_URL=postgresql+psycopg://... python bench/store_bench.py   # and PostgreSQL (wiped!)
+
+Prints figures; it is not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, insert, text
+
+import learning.store.accounts as accounts
+from learning import load_course
+from learning.grading import correct_response, grade
+from learning.questions import dump_question
+from learning.quiz import QuizSpec
+from learning.settings import PROJECT_ROOT
+from learning.store import Role, Store
+from learning.store.attempts import content_hash
+from learning.store.tables import AnswerRow, AttemptRow, MembershipRow, QuestionSnapshotRow, UserRow
+
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
+    """Bulk-insert submitted practice attempts with ``per_user`` graded answers for each learner."""
+    questions = course.active_questions()
+    rng = random.Random(7)
+    with store.db.write() as session:
+        for q in questions:
+            session.merge(QuestionSnapshotRow(content_hash=content_hash(q), question_id=q.id, version=q.version, content=dump_question(q)))
+    graded = {q.id: grade(q, correct_response(q)).model_dump(mode="json") for q in questions}
+    for user_id in user_ids:
+        attempts, answers = [], []
+        for start in range(0, per_user, 100):
+            attempt_id = str(uuid.uuid4())
+            drawn = questions[:100]
+            attempts.append(
+                {
+                    "id": attempt_id,
+                    "user_id": user_id,
+                    "quiz_id": "bench",
+                    "spec": {"id": "bench", "title": "Bench"},
+                    "seed": "1",
+                    "feedback_mode": "practice",
+                    "drawn": [],
+                    "started_at": NOW,
+                    "deadline": None,
+                    "status": "submitted",
+                    "submitted_at": NOW,
+                    "score": 1.0,
+                    "passed": True,
+                    "result": None,
+                    "flagged": [],
+                }
+            )
+            for n in range(min(100, per_user - start)):
+                q = rng.choice(drawn)
+                right = rng.random() < 0.7
+                answers.append(
+                    {
+                        "attempt_id": attempt_id,
+                        "user_id": user_id,
+                        "question_id": f"{q.id}",
+                        "question_version": q.version,
+                        "question_hash": content_hash(q),
+                        "objectives": list(q.objectives),
+                        "revision": n + 1,
+                        "current": True,
+                        "response": {"type": q.type},
+                        "grade": graded[q.id],
+                        "score": 1.0 if right else 0.0,
+                        "correct": right,
+                        "confidence": None,
+                        "answered_at": NOW - timedelta(minutes=per_user - start - n),
+                    }
+                )
+        with store.db.write() as session:
+            session.execute(insert(AttemptRow), attempts)
+            session.execute(insert(AnswerRow), answers)
+
+
+def bench(url: str, label: str) -> None:
+    course = load_course(lessons_dir=PROJECT_ROOT / "lessons", bank_dir=PROJECT_ROOT / "quiz_bank")
+    store = Store.open(url, course=lambda: course)
+    print(f"\n== {label} ==")
+
+    # 1. Answer write latency through the real API (grading, checks, one transaction each).
+    learner = store.accounts.create("bench-writer", "a long enough password", role=Role.LEARNER, now=NOW)
+    spec = QuizSpec(id="bench-practice", title="Bench", question_count=150, shuffle_questions=False)
+    attempt = store.attempts.start(learner, spec, now=NOW, seed="bench")
+    latencies = []
+    for n, drawn in enumerate(attempt.attempt.questions):
+        response = correct_response(attempt.questions[drawn.id]).model_dump(mode="json")
+        started = time.perf_counter()
+        store.attempts.answer(learner, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
+        latencies.append((time.perf_counter() - started) * 1000)
+    print(
+        f"answer write latency over {len(latencies)} answers: median {statistics.median(latencies):.1f} ms, "
+        f"p95 {percentile(latencies, 0.95):.1f} ms"
+    )
+
+    # 2. Dashboard for a learner with 10,000 answers.
+    heavy = store.accounts.create("bench-heavy", "a long enough password", role=Role.LEARNER, now=NOW)
+    seed_answers(store, course, [heavy.id], 10_000)
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        board = store.progress.dashboard(heavy, heavy.id)
+        timings.append((time.perf_counter() - started) * 1000)
+    assert board.answers == 10_000
+    print(f"dashboard for a learner with {board.answers:,} answers: median {statistics.median(timings):.0f} ms (5 runs)")
+
+    # 3. Mastery for a cohort of 200 learners with 100 answers each.
+    teacher = store.accounts.create("bench-teacher", "a long enough password", role=Role.INSTRUCTOR, now=NOW)
+    cohort = store.accounts.create_cohort(teacher, "Bench class", now=NOW)
+    with store.db.write() as session:
+        rows = [
+            {
+                "username": f"bench-{n:03d}",
+                "display_name": f"Learner {n}",
+                "role": "learner",
+                "password_hash": None,
+                "disabled": False,
+                "failed_sign_ins": 0,
+                "created_at": NOW,
+            }
+            for n in range(200)
+        ]
+        session.execute(insert(UserRow), rows)
+    with store.db.read() as session:
+        ids = [
+            r[0]
+            for r in session.execute(
+                text(
+                    "select id from users where username like 'bench-%' and role = 'learner' and username not in ('bench-writer', 'bench-heavy')"
+                )
+            )
+        ]
+    with store.db.write() as session:
+        session.execute(insert(MembershipRow), [{"cohort_id": cohort.id, "user_id": i, "joined_at": NOW} for i in ids])
+    seed_answers(store, course, ids, 100)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        overview = store.progress.cohort_mastery(teacher, cohort.id)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"mastery for a cohort of {len(overview)} learners ({len(overview) * 100:,} answers): median {statistics.median(timings):.0f} ms (3 runs)"
+    )
+    store.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
+    url = os.environ.get("LEARNING_TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        bench(url, "PostgreSQL")
+    else:
+        print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")
+
+
+if __name__ == "__main__":
+    main()

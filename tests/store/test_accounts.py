@@ -1,0 +1,121 @@
+"""Accounts, passwords, sign-in lockout, cohorts and single sign-on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from learning.errors import AccessDenied, AccountError, SignInError
+from learning.store import Role
+from learning.store.accounts import password_problems
+from learning.store.tables import UserRow
+from tests.conftest import NOW
+from tests.store.conftest import PASSWORD
+
+
+def test_a_new_database_has_no_accounts(store) -> None:
+    assert store.accounts.list() == []
+    with pytest.raises(SignInError) as raised:
+        store.accounts.sign_in("admin", "admin", now=NOW)
+    assert raised.value.reason == "wrong_password"
+
+
+def test_passwords_are_hashed_with_argon2id(store, learner) -> None:
+    with store.db.read() as session:
+        stored = session.scalar(select(UserRow.password_hash).where(UserRow.id == learner.id))
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+@pytest.mark.parametrize(
+    ("password", "problems"),
+    [
+        ("short", ["use at least 10 characters"]),
+        ("sam-is-my-name-ok", ["do not include your username"]),
+        ("aaaaaaaaaaaaaa", ["choose something less common"]),
+        ("massage123", ["choose something less common"]),
+        ("long enough and mine", []),
+    ],
+)
+def test_password_policy(password: str, problems: list[str]) -> None:
+    assert password_problems(password, username="sam") == problems
+
+
+def test_create_refuses_a_taken_username_and_bad_names(store, learner) -> None:
+    with pytest.raises(AccountError, match="the username 'sam' is taken"):
+        store.accounts.create("SAM", PASSWORD, role=Role.LEARNER, now=NOW)
+    with pytest.raises(AccountError, match="a username is 3 to 32"):
+        store.accounts.create("x", PASSWORD, role=Role.LEARNER, now=NOW)
+    with pytest.raises(AccountError, match="password: use at least 10 characters"):
+        store.accounts.create("newbie", "short", role=Role.LEARNER, now=NOW)
+
+
+def test_sign_in_is_case_insensitive_on_username(store, learner) -> None:
+    assert store.accounts.sign_in(" Sam ", PASSWORD, now=NOW).id == learner.id
+
+
+def test_repeated_failures_lock_the_account_for_a_while(store, learner) -> None:
+    for _ in range(4):
+        with pytest.raises(SignInError) as raised:
+            store.accounts.sign_in("sam", "wrong password!", now=NOW)
+        assert raised.value.reason == "wrong_password"
+    with pytest.raises(SignInError) as raised:
+        store.accounts.sign_in("sam", "wrong password!", now=NOW)
+    assert raised.value.reason == "locked"
+    with pytest.raises(SignInError, match="locked for 10 more minutes") as raised:
+        store.accounts.sign_in("sam", PASSWORD, now=NOW + timedelta(minutes=5))  # even the right password waits
+    assert store.accounts.sign_in("sam", PASSWORD, now=NOW + timedelta(minutes=16)).id == learner.id
+
+
+def test_a_success_resets_the_failure_count(store, learner) -> None:
+    for _ in range(4):
+        with pytest.raises(SignInError):
+            store.accounts.sign_in("sam", "wrong password!", now=NOW)
+    store.accounts.sign_in("sam", PASSWORD, now=NOW)
+    for _ in range(4):
+        with pytest.raises(SignInError) as raised:
+            store.accounts.sign_in("sam", "wrong password!", now=NOW)
+        assert raised.value.reason == "wrong_password"
+
+
+def test_disabled_accounts_cannot_sign_in(store, learner) -> None:
+    store.accounts.set_disabled("sam")
+    with pytest.raises(SignInError) as raised:
+        store.accounts.sign_in("sam", PASSWORD, now=NOW)
+    assert raised.value.reason == "disabled"
+
+
+def test_set_password(store, learner) -> None:
+    store.accounts.set_password("sam", "a brand new passphrase")
+    with pytest.raises(SignInError):
+        store.accounts.sign_in("sam", PASSWORD, now=NOW)
+    assert store.accounts.sign_in("sam", "a brand new passphrase", now=NOW).id == learner.id
+
+
+def test_cohort_enrolment_code(store, instructor) -> None:
+    cohort = store.accounts.create_cohort(instructor, "Spring class", now=NOW)
+    assert len(cohort.code) == 9 and cohort.code[4] == "-"
+    joined = store.accounts.create("ana", PASSWORD, role=Role.LEARNER, now=NOW, enrolment_code=cohort.code.lower().replace("-", ""))
+    assert [u.id for u in store.accounts.cohort_learners(instructor, cohort.id)] == [joined.id]
+    assert [c.members for c in store.accounts.cohorts(instructor)] == [1]
+    with pytest.raises(AccountError, match="no class has that enrolment code"):
+        store.accounts.create("ben", PASSWORD, role=Role.LEARNER, now=NOW, enrolment_code="NOPE-NOPE")
+    assert store.accounts.by_username("ben") is None  # nothing half-made
+
+
+def test_learners_cannot_make_cohorts(store, learner) -> None:
+    with pytest.raises(AccessDenied):
+        store.accounts.create_cohort(learner, "Mine", now=NOW)
+
+
+def test_single_sign_on_maps_email_to_account(store, learner) -> None:
+    first = store.accounts.sign_in_sso("Jo.Smith@School.edu", name="Jo Smith", now=NOW)
+    assert (first.username, first.role, first.display_name) == ("jo.smith", Role.LEARNER, "Jo Smith")
+    again = store.accounts.sign_in_sso("jo.smith@school.edu", name="Jo Smith", now=NOW)
+    assert again.id == first.id
+    with pytest.raises(SignInError):
+        store.accounts.sign_in("jo.smith", "", now=NOW)  # an SSO account has no local password
+    with pytest.raises(SignInError):
+        store.accounts.sign_in_sso("stranger@school.edu", name=None, now=NOW, create=False)

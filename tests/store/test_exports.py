@@ -1,0 +1,52 @@
+"""Transcript CSV and xAPI statements."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from learning.store.exports import iso_duration, xapi_response
+from tests.conftest import NOW, build
+from tests.store.conftest import practice_spec
+
+
+def test_transcript_lists_lessons_and_attempts(store, learner) -> None:
+    store.progress.complete_lesson(learner, "goals", now=NOW)
+    attempt = store.attempts.start(learner, practice_spec(), now=NOW)
+    store.attempts.answer(learner, attempt.id, "sample-true-false", {"type": "true_false", "value": True}, now=NOW)
+    store.attempts.submit(learner, attempt.id, now=NOW + timedelta(minutes=3))
+    rows = list(csv.DictReader(io.StringIO(store.exports.transcript_csv(learner, learner.id))))
+    assert [(r["record"], r["id"], r["status"]) for r in rows] == [("lesson", "goals", "read"), ("quiz", "goals-practice", "submitted")]
+    assert rows[1]["score_percent"] == "14.3" and rows[1]["passed"] == "no"
+    assert rows[1]["finished"] == "2026-03-02T09:33:00Z"
+
+
+def test_every_answer_is_an_xapi_statement(store, learner) -> None:
+    attempt = store.attempts.start(learner, practice_spec(), now=NOW)
+    store.attempts.answer(learner, attempt.id, "sample-multiple-response", {"type": "multiple_response", "options": ["b", "a"]}, now=NOW + timedelta(seconds=40))
+    store.attempts.answer(learner, attempt.id, "sample-numeric", {"type": "numeric", "value": 520}, now=NOW + timedelta(seconds=70))
+    first, second = store.exports.xapi_statements(learner, learner.id)
+    assert first["actor"]["account"]["name"] == "sam"
+    assert first["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered"
+    assert first["object"]["definition"]["interactionType"] == "choice"
+    assert first["object"]["definition"]["correctResponsesPattern"] == ["a[,]b"]
+    assert first["result"] == {
+        "score": {"scaled": 1.0, "raw": 1.0, "min": 0, "max": 1.0},
+        "success": True,
+        "response": "a[,]b",
+        "duration": "PT40S",
+    }
+    assert first["timestamp"] == "2026-03-02T09:30:40Z"
+    assert second["object"]["definition"]["interactionType"] == "numeric"
+    assert second["result"]["response"] == "520"
+    assert second["result"]["success"] is False and second["result"]["score"]["scaled"] == 0.5
+    assert second["result"]["duration"] == "PT30S"
+    assert first["id"] != second["id"]
+
+
+def test_xapi_response_formats() -> None:
+    assert xapi_response(build("matching"), {"placements": {"i2": "mt", "i1": "mmt"}}) == "i1[.]mmt[,]i2[.]mt"
+    assert xapi_response(build("ordering"), {"order": ["s2", "s1"]}) == "s2[,]s1"
+    assert xapi_response(build("true_false"), {"value": False}) == "false"
+    assert iso_duration(timedelta(seconds=2.5)) == "PT2.50S"

@@ -1,0 +1,127 @@
+"""Lesson progress, mastery per objective, lesson status and the spaced-review queue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from learning.store import LessonStatus
+from learning.store.progress import mastery_of
+from learning.store.review import effective_due
+from tests.conftest import NOW
+from tests.store.conftest import exam_spec, practice_spec
+
+TF = {"type": "true_false", "value": True}
+TF_WRONG = {"type": "true_false", "value": False}
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([], 0.0),
+        ([1.0], 1.0),
+        ([0.0, 1.0], 0.7 / 1.7),  # newest first: the newest (wrong) weighs 1, the older (right) 0.7
+        ([1.0, 0.0], 1 / 1.7),
+        ([1.0, 1.0, 0.0], 1.7 / 2.19),
+    ],
+)
+def test_mastery_formula(scores: list[float], expected: float) -> None:
+    value, count = mastery_of(scores)
+    assert value == pytest.approx(expected)
+    assert count == len(scores)
+
+
+def answer_practice(store, learner, question_id: str, response: dict, *, minute: int) -> None:
+    spec = practice_spec(id=f"practice-{minute}", lessons=[], objectives=[], shuffle_questions=False)
+    attempt = store.attempts.start(learner, spec, now=NOW + timedelta(minutes=minute), questions=[store.attempts.course().question(question_id)])
+    store.attempts.answer(learner, attempt.id, question_id, response, now=NOW + timedelta(minutes=minute))
+    store.attempts.submit(learner, attempt.id, now=NOW + timedelta(minutes=minute))
+
+
+def test_a_new_learner_has_an_empty_dashboard(store, learner) -> None:
+    board = store.progress.dashboard(learner, learner.id)
+    assert [p.status for p in board.lessons] == [LessonStatus.NOT_STARTED, LessonStatus.NOT_STARTED]
+    assert {m.mastery for m in board.objectives} == {0.0}
+    assert (board.answers, board.time_studied, board.last_lesson) == (0, timedelta(0), None)
+
+
+def test_lesson_status_moves_from_read_to_practised_to_mastered(store, learner) -> None:
+    store.progress.open_lesson(learner, "techniques", now=NOW)
+    store.progress.complete_lesson(learner, "techniques", now=NOW + timedelta(minutes=6))
+    board = store.progress.dashboard(learner, learner.id)
+    assert board.lesson("techniques").status is LessonStatus.READ
+    assert board.last_lesson == "techniques"
+    assert board.time_studied == timedelta(minutes=6)
+    answer_practice(store, learner, "tech-tf", TF_WRONG, minute=10)
+    assert store.progress.dashboard(learner, learner.id).lesson("techniques").status is LessonStatus.PRACTISED
+    answer_practice(store, learner, "tech-tf", TF, minute=20)
+    answer_practice(store, learner, "tech-tf", TF, minute=30)
+    board = store.progress.dashboard(learner, learner.id)
+    techniques = next(m for m in board.objectives if m.objective == "obj-techniques")
+    assert techniques.answers == 3
+    assert techniques.mastery == pytest.approx(round(1.7 / 2.19, 4))
+    assert board.lesson("techniques").status is LessonStatus.PRACTISED  # 78% is not yet mastery
+    answer_practice(store, learner, "tech-tf", TF, minute=40)
+    assert store.progress.dashboard(learner, learner.id).lesson("techniques").status is LessonStatus.MASTERED
+
+
+def test_unsubmitted_exam_answers_do_not_count_yet(store, learner) -> None:
+    attempt = store.attempts.start(learner, exam_spec(lessons=["techniques"]), now=NOW)
+    store.attempts.answer(learner, attempt.id, "tech-tf", TF, now=NOW)
+    assert store.progress.dashboard(learner, learner.id).answers == 0
+    store.attempts.submit(learner, attempt.id, now=NOW)
+    assert store.progress.dashboard(learner, learner.id).answers == 1
+
+
+def test_cohort_mastery_for_its_instructor(store, instructor, learner) -> None:
+    cohort = store.accounts.create_cohort(instructor, "Class", now=NOW)
+    store.accounts.join_cohort(learner, cohort.code, now=NOW)
+    answer_practice(store, learner, "tech-tf", TF, minute=1)
+    overview = store.progress.cohort_mastery(instructor, cohort.id)
+    row = {m.objective: m.mastery for m in overview[learner.id]}
+    assert row["obj-techniques"] == 1.0 and row["obj-goals"] == 0.0
+
+
+# --- spaced review ------------------------------------------------------------------------
+
+
+def test_every_answered_question_becomes_a_card(store, learner) -> None:
+    answer_practice(store, learner, "tech-tf", TF_WRONG, minute=0)
+    assert store.review.due(learner, learner.id, now=NOW) == []  # Again: due again a minute later
+    due = store.review.due(learner, learner.id, now=NOW + timedelta(minutes=2))
+    assert [c.question_id for c in due] == ["tech-tf"]
+    summary = store.review.summary(learner, learner.id, now=NOW)
+    assert (summary.due_now, summary.cards) == (0, 1)
+    assert summary.next_due is not None and summary.next_due > NOW
+
+
+def test_due_queue_lists_the_most_recently_due_first(store, learner) -> None:
+    answer_practice(store, learner, "tech-tf", TF_WRONG, minute=0)
+    answer_practice(store, learner, "sample-true-false", TF_WRONG, minute=5)
+    due = store.review.due(learner, learner.id, now=NOW + timedelta(hours=1))
+    assert [c.question_id for c in due] == ["sample-true-false", "tech-tf"]
+
+
+def test_a_right_answer_waits_longer_than_a_wrong_one(store, learner) -> None:
+    answer_practice(store, learner, "tech-tf", TF, minute=0)
+    answer_practice(store, learner, "sample-true-false", TF_WRONG, minute=0)
+    soon = store.review.due(learner, learner.id, now=NOW + timedelta(minutes=5))
+    assert [c.question_id for c in soon] == ["sample-true-false"]
+
+
+def test_an_exam_date_brings_reviews_forward(store, learner) -> None:
+    for minute in (0, 60, 120):
+        answer_practice(store, learner, "tech-tf", TF, minute=minute)
+    later = NOW + timedelta(days=1)
+    assert store.review.due(learner, learner.id, now=later) == []
+    exam_day = (NOW + timedelta(days=2)).date()
+    store.accounts.set_exam_date(learner, exam_day)
+    assert [c.question_id for c in store.review.due(learner, learner.id, now=later)] == ["tech-tf"]
+
+
+def test_effective_due() -> None:
+    due = NOW + timedelta(days=30)
+    assert effective_due(due, None, NOW) == due
+    assert effective_due(due, date(2026, 3, 10), NOW).isoformat() == "2026-03-09T00:00:00+00:00"
+    assert effective_due(due, date(2026, 3, 2), NOW) == due  # the exam is today: nothing to bring forward

@@ -39,7 +39,7 @@ accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) 
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
@@ -153,7 +153,8 @@ def bench(url: str, label: str) -> None:
             r[0]
             for r in session.execute(
                 text(
-                    "select id from users where username like 'bench-%' and role = 'learner' and username not in ('bench-writer', 'bench-heavy')"
+                    "select id from users where username like 'bench-%' and role = 'learner' "
+                    "and username not in ('bench-writer', 'bench-heavy')"
                 )
             )
         ]
@@ -166,7 +167,8 @@ def bench(url: str, label: str) -> None:
         overview = store.progress.cohort_mastery(teacher, cohort.id)
         timings.append((time.perf_counter() - started) * 1000)
     print(
-        f"mastery for a cohort of {len(overview)} learners ({len(overview) * 100:,} answers): median {statistics.median(timings):.0f} ms (3 runs)"
+        f"mastery for a cohort of {len(overview)} learners ({len(overview) * 100:,} answers): "
+        f"median {statistics.median(timings):.0f} ms (3 runs)"
     )
     store.close()
 

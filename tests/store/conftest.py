@@ -63,7 +63,9 @@ def instructor(store) -> User:
 
 
 def practice_spec(**changes) -> QuizSpec:
-    return QuizSpec.model_validate({"id": "goals-practice", "title": "Goals practice", "lessons": ["goals"], "shuffle_questions": False, **changes})
+    return QuizSpec.model_validate(
+        {"id": "goals-practice", "title": "Goals practice", "lessons": ["goals"], "shuffle_questions": False, **changes}
+    )
 
 
 def exam_spec(**changes) -> QuizSpec:

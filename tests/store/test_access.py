@@ -38,7 +38,10 @@ READS = [
     ("reviews", lambda s, a, w: s.review.due(a, w["learner"].id, now=NOW)),
 ]
 CHANGES = [
-    ("answer", lambda s, a, w: s.attempts.answer(a, w["attempt"].id, "sample-single-choice", {"type": "single_choice", "option": "a"}, now=NOW)),
+    (
+        "answer",
+        lambda s, a, w: s.attempts.answer(a, w["attempt"].id, "sample-single-choice", {"type": "single_choice", "option": "a"}, now=NOW),
+    ),
     ("flag", lambda s, a, w: s.attempts.set_flag(a, w["attempt"].id, "sample-single-choice", True)),
     ("submit", lambda s, a, w: s.attempts.submit(a, w["attempt"].id, now=NOW)),
 ]
@@ -54,7 +57,9 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("who", list(ALLOWED))
-@pytest.mark.parametrize(("kind", "action"), [("reads", a) for a in READS] + [("changes", a) for a in CHANGES] + [("cohort", a) for a in COHORT])
+@pytest.mark.parametrize(
+    ("kind", "action"), [("reads", a) for a in READS] + [("changes", a) for a in CHANGES] + [("cohort", a) for a in COHORT]
+)
 def test_access_table(store, world, who: str, kind: str, action) -> None:
     _name, call = action
     allowed = ALLOWED[who][("reads", "changes", "cohort").index(kind)]

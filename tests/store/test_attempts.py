@@ -88,7 +88,9 @@ def test_answers_after_the_time_limit_are_refused_and_the_attempt_submitted(stor
     attempt = store.attempts.start(learner, exam_spec(), now=NOW)
     store.attempts.answer(learner, attempt.id, SC, RIGHT, now=NOW + timedelta(minutes=29))
     with pytest.raises(AttemptError) as raised:
-        store.attempts.answer(learner, attempt.id, "sample-true-false", {"type": "true_false", "value": True}, now=NOW + timedelta(minutes=31))
+        store.attempts.answer(
+            learner, attempt.id, "sample-true-false", {"type": "true_false", "value": True}, now=NOW + timedelta(minutes=31)
+        )
     assert raised.value.reason == "time_up"
     stored = store.attempts.get(learner, attempt.id, now=NOW + timedelta(minutes=32))
     assert stored.attempt.status is AttemptStatus.SUBMITTED

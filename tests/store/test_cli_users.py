@@ -26,7 +26,9 @@ def run(monkeypatch, capsys, argv: list[str], stdin: str = "") -> tuple[int, str
 
 
 def test_users_add_list_disable_and_set_password(sqlite_url, monkeypatch, capsys) -> None:
-    assert run(monkeypatch, capsys, ["users", "add", "Teacher", "--role", "instructor", "--password-stdin"], "a long enough password\n")[:2] == (
+    assert run(monkeypatch, capsys, ["users", "add", "Teacher", "--role", "instructor", "--password-stdin"], "a long enough password\n")[
+        :2
+    ] == (
         0,
         "created instructor teacher\n",
     )
@@ -38,7 +40,10 @@ def test_users_add_list_disable_and_set_password(sqlite_url, monkeypatch, capsys
     code, out, _ = run(monkeypatch, capsys, ["users", "list"])
     assert code == 0 and out.split() == ["teacher", "instructor", "disabled", "teacher"]
     assert run(monkeypatch, capsys, ["users", "set-password", "teacher", "--password-stdin"], "a new long password\n")[0] == 0
-    assert run(monkeypatch, capsys, ["users", "set-password", "nobody", "--password-stdin"], "a new long password\n")[2] == "error: no account 'nobody'\n"
+    assert (
+        run(monkeypatch, capsys, ["users", "set-password", "nobody", "--password-stdin"], "a new long password\n")[2]
+        == "error: no account 'nobody'\n"
+    )
 
 
 def test_backup_copies_a_live_database(sqlite_url, tmp_path: Path, monkeypatch, capsys) -> None:

@@ -28,13 +28,19 @@ ANSWERS = 100
 @pytest.fixture
 def big_course(tmp_path: Path):
     lessons, bank = write_course(tmp_path / "course")
-    write_bank(bank, "many.json", [question("true_false", id=f"many-{n:03d}", lesson="techniques", objectives=["obj-techniques"]) for n in range(ANSWERS)])
+    write_bank(
+        bank,
+        "many.json",
+        [question("true_false", id=f"many-{n:03d}", lesson="techniques", objectives=["obj-techniques"]) for n in range(ANSWERS)],
+    )
     course = load_course(lessons_dir=lessons, bank_dir=bank)
     assert course.problems == []
     return course
 
 
-SPEC = QuizSpec(id="many", title="Many", lessons=["techniques"], objectives=["obj-techniques"], question_count=ANSWERS, shuffle_questions=False)
+SPEC = QuizSpec(
+    id="many", title="Many", lessons=["techniques"], objectives=["obj-techniques"], question_count=ANSWERS, shuffle_questions=False
+)
 
 
 def test_fifty_writers_lose_and_duplicate_nothing(database_url, big_course) -> None:
@@ -52,7 +58,7 @@ def test_fifty_writers_lose_and_duplicate_nothing(database_url, big_course) -> N
                 store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
                 if n % 10 == 0:  # a double click
                     assert store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n)).duplicate
-        except BaseException as error:  # noqa: BLE001 - reported below, with every other thread's
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(u,)) for u in users]
@@ -64,7 +70,9 @@ def test_fifty_writers_lose_and_duplicate_nothing(database_url, big_course) -> N
         assert errors == []
         with store.db.read() as session:
             total = session.scalar(select(func.count()).select_from(AnswerRow))
-            distinct = session.scalar(select(func.count()).select_from(select(AnswerRow.attempt_id, AnswerRow.question_id).distinct().subquery()))
+            distinct = session.scalar(
+                select(func.count()).select_from(select(AnswerRow.attempt_id, AnswerRow.question_id).distinct().subquery())
+            )
         assert total == distinct == THREADS * ANSWERS
         for user in users:
             (attempt,) = store.attempts.unfinished(user, now=NOW)

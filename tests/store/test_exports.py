@@ -24,7 +24,13 @@ def test_transcript_lists_lessons_and_attempts(store, learner) -> None:
 
 def test_every_answer_is_an_xapi_statement(store, learner) -> None:
     attempt = store.attempts.start(learner, practice_spec(), now=NOW)
-    store.attempts.answer(learner, attempt.id, "sample-multiple-response", {"type": "multiple_response", "options": ["b", "a"]}, now=NOW + timedelta(seconds=40))
+    store.attempts.answer(
+        learner,
+        attempt.id,
+        "sample-multiple-response",
+        {"type": "multiple_response", "options": ["b", "a"]},
+        now=NOW + timedelta(seconds=40),
+    )
     store.attempts.answer(learner, attempt.id, "sample-numeric", {"type": "numeric", "value": 520}, now=NOW + timedelta(seconds=70))
     first, second = store.exports.xapi_statements(learner, learner.id)
     assert first["actor"]["account"]["name"] == "sam"

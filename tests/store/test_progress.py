@@ -34,7 +34,9 @@ def test_mastery_formula(scores: list[float], expected: float) -> None:
 
 def answer_practice(store, learner, question_id: str, response: dict, *, minute: int) -> None:
     spec = practice_spec(id=f"practice-{minute}", lessons=[], objectives=[], shuffle_questions=False)
-    attempt = store.attempts.start(learner, spec, now=NOW + timedelta(minutes=minute), questions=[store.attempts.course().question(question_id)])
+    attempt = store.attempts.start(
+        learner, spec, now=NOW + timedelta(minutes=minute), questions=[store.attempts.course().question(question_id)]
+    )
     store.attempts.answer(learner, attempt.id, question_id, response, now=NOW + timedelta(minutes=minute))
     store.attempts.submit(learner, attempt.id, now=NOW + timedelta(minutes=minute))
 

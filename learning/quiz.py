@@ -129,7 +129,7 @@ class DrawnQuestion(BaseModel):
     item_order: list[str] = Field(default_factory=list, description="Item ids as shown (matching and ordering).")
 
 
-def _pool(spec: QuizSpec, questions: Iterable[QuestionBase]) -> list[QuestionBase]:
+def eligible(spec: QuizSpec, questions: Iterable[QuestionBase]) -> list[QuestionBase]:
     pool = []
     for question in questions:
         if question.status is not Status.ACTIVE:
@@ -188,7 +188,7 @@ def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | s
     Raises:
         AssemblyError: the bank has too few active questions for the count or the blueprint.
     """
-    pool = _pool(spec, questions)
+    pool = eligible(spec, questions)
     rng = random.Random(f"{spec.id}|{seed}")
     chosen: list[QuestionBase] = []
     taken: set[str] = set()

@@ -1,54 +1,109 @@
-"""Turn lesson and question Markdown into Markdown that is safe and ready to show.
+"""Turn lesson and question Markdown into safe Markdown blocks ready to show.
 
 Lesson bodies use two kinds of internal link: ``[text](glossary:ID)`` and
-``[text](lesson:ID#anchor)``. Here they become plain emphasis with the definition collected,
-and query-string links the app understands. Raw HTML is never passed through: authored text is
-escaped so an instructor's content cannot inject script into a page.
+``[text](lesson:ID#anchor)``. Here glossary links become emphasis with the definition collected,
+and lesson links become emphasis with the target collected, so a screen can offer them as
+in-app links (a plain link would reload the page). Raw HTML is never passed through: authored
+text is escaped, so content an instructor writes or imports cannot inject script into a page.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from urllib.parse import urlencode
+from dataclasses import dataclass, field
 
 from learning.content import Glossary, GlossaryTerm
 
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):", re.IGNORECASE)
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):[^)]*\)", re.IGNORECASE)
+_IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    text: str
+    lesson_id: str
+    anchor: str | None = None
+
+
+@dataclass
+class Rendered:
+    """Safe Markdown plus the glossary terms and lessons it refers to, in order of first use."""
+
+    markdown: str
+    terms: list[GlossaryTerm] = field(default_factory=list)
+    lessons: list[LessonLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a section: plain Markdown, an "In practice" note, or another quotation."""
+
+    kind: str  # "markdown", "in_practice" or "quote"
+    text: str
 
 
 def escape_html(markdown: str) -> str:
     """Neutralise raw HTML and script links in authored Markdown; Markdown itself is kept."""
     without_tags = _HTML_TAG.sub("&lt;", markdown)
-    return _UNSAFE_LINK.sub("](#", without_tags)
+    return _UNSAFE_LINK.sub("](#)", without_tags)
 
 
-def lesson_href(lesson_id: str, anchor: str | None = None) -> str:
-    """The app's deep link to a lesson (and section)."""
-    params = {"lesson": lesson_id}
-    if anchor:
-        params["section"] = anchor
-    return "?" + urlencode(params) + (f"#{anchor}" if anchor else "")
-
-
-def render_markdown(markdown: str, glossary: Glossary) -> tuple[str, list[GlossaryTerm]]:
-    """Safe Markdown for display, and the glossary terms it links, in order of first use."""
-    used: list[GlossaryTerm] = []
+def render_markdown(markdown: str, glossary: Glossary) -> Rendered:
+    """Safe Markdown for display, with internal links turned into emphasis and collected."""
+    rendered = Rendered(markdown="")
 
     def replace(match: re.Match[str]) -> str:
         text = match["text"]
         if match["kind"] == "glossary":
             term = glossary.get(match["target"])
-            if term is not None and term not in used:
-                used.append(term)
+            if term is not None and term not in rendered.terms:
+                rendered.terms.append(term)
             return f"**{text}**"
-        return f"[{text}]({lesson_href(match['target'], match['anchor'])})"
+        link = LessonLink(text=text, lesson_id=match["target"], anchor=match["anchor"])
+        if link not in rendered.lessons:
+            rendered.lessons.append(link)
+        return f"*{text}*"
 
-    return _LINK.sub(replace, escape_html(markdown)), used
+    rendered.markdown = _LINK.sub(replace, escape_html(markdown))
+    return rendered
 
 
-def plain(text: str) -> str:
-    """Authored text for a place that shows it literally (a label, an option)."""
-    return html.unescape(text)
+def blocks(markdown: str) -> list[Block]:
+    """Split Markdown into runs of plain text and block quotations ("In practice" notes apart)."""
+    result: list[Block] = []
+    plain: list[str] = []
+    quote: list[str] = []
+
+    def flush_plain() -> None:
+        text = "\n".join(plain).strip()
+        if text:
+            result.append(Block("markdown", text))
+        plain.clear()
+
+    def flush_quote() -> None:
+        text = "\n".join(quote).strip()
+        if text:
+            if _IN_PRACTICE.match(text):
+                result.append(Block("in_practice", _IN_PRACTICE.sub("", text, count=1)))
+            else:
+                result.append(Block("quote", text))
+        quote.clear()
+
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(">"):
+            flush_plain()
+            quote.append(line.lstrip()[1:].removeprefix(" "))
+        else:
+            if quote:
+                flush_quote()
+            plain.append(line)
+    flush_quote()
+    flush_plain()
+    return result
+
+
+def inline(text: str) -> str:
+    """Authored text for a label or option: HTML escaped, Markdown kept."""
+    return escape_html(text)

@@ -1,0 +1,1 @@
+"""The Streamlit screens: thin, they read state, call the domain modules and render."""

@@ -1,0 +1,121 @@
+"""Home: the course map, where to continue, reviews due, overall progress and the exams."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.quiz import QuizKind, QuizSpec
+from learning.store import LessonStatus
+from learning.ui import nav, services, session
+
+BADGE = {
+    LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
+    LessonStatus.READ: ("Read", "blue", ":material/menu_book:"),
+    LessonStatus.PRACTISED: ("Practised", "orange", ":material/edit_note:"),
+    LessonStatus.MASTERED: ("Mastered", "green", ":material/workspace_premium:"),
+}
+
+
+def render() -> None:
+    user = session.require_user()
+    course = services.course()
+    store = services.store()
+    now = services.now()
+    board = store.progress.dashboard(user, user.id)
+    active = {q.id for q in course.active_questions()}
+    reviews = store.review.summary(user, user.id, now=now, active=active)
+
+    st.title(f"Welcome, {user.display_name}")
+    _continue(user, course, board, now)
+
+    read = board.lessons_read
+    total = len(course.lessons)
+    mastered = sum(p.status is LessonStatus.MASTERED for p in board.lessons)
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Lessons read", f"{read} of {total}", border=True)
+        st.metric("Lessons mastered", f"{mastered} of {total}", border=True)
+        st.metric("Reviews due", reviews.due_now, border=True)
+    st.progress(read / total if total else 0.0, text=f"Course progress: {round(100 * read / total) if total else 0}% of lessons read")
+    if reviews.due_now:
+        st.page_link(
+            nav.page("review"),
+            label=f"Review {reviews.due_now} question{'s' if reviews.due_now != 1 else ''} now",
+            icon=":material/replay:",
+        )
+
+    for unit in course.units:
+        st.header(unit.title, anchor=f"unit-{unit.id}")
+        st.caption(unit.description)
+        lessons = course.lessons_in(unit.id)
+        for start in range(0, len(lessons), 2):
+            columns = st.columns(2)
+            for column, lesson in zip(columns, lessons[start : start + 2], strict=False):
+                progress = board.lesson(lesson.id)
+                label, color, icon = BADGE[progress.status]
+                with column, st.container(border=True, height="stretch"):
+                    st.markdown(f"**{lesson.title}**")
+                    with st.container(horizontal=True, gap="small"):
+                        st.badge(label, color=color, icon=icon)
+                        st.badge(f"{lesson.reading_minutes} min read", color="gray", icon=":material/schedule:")
+                    st.caption(lesson.summary)
+                    st.page_link(
+                        nav.page("lesson"), label="Open lesson", icon=":material/arrow_forward:", query_params={"lesson": lesson.id}
+                    )
+        for quiz in course.quizzes:
+            if quiz.kind is QuizKind.UNIT_TEST and quiz.unit == unit.id:
+                _exam_card(user, quiz, unlocked=True)
+
+    st.header("Final exam", anchor="final-exam")
+    for quiz in course.quizzes:
+        if quiz.kind is QuizKind.FINAL_EXAM:
+            unlocked = not quiz.requires_lessons_read or all(p.completed_at is not None for p in board.lessons)
+            _exam_card(user, quiz, unlocked=unlocked, read=sum(p.completed_at is not None for p in board.lessons), total=total)
+
+
+def _continue(user, course, board, now) -> None:
+    store = services.store()
+    unfinished = store.attempts.unfinished(user, now=now)
+    with st.container(border=True):
+        st.markdown("**Continue where you left off**")
+        if unfinished:
+            attempt = unfinished[0]
+            done = len(attempt.attempt.answers)
+            st.page_link(
+                nav.page("quiz"),
+                label=f"Resume {attempt.spec.title} ({done} of {len(attempt.attempt.questions)} answered)",
+                icon=":material/play_arrow:",
+                query_params={"quiz": attempt.spec.id},
+            )
+            return
+        unread = [p for p in board.lessons if p.completed_at is None]
+        started = next((p for p in sorted(unread, key=lambda p: p.opened_at or now, reverse=True) if p.opened_at), None)
+        target = started or (unread[0] if unread else None)
+        if target is None:
+            st.markdown("You have read every lesson. Practise, review, or take the final exam.")
+            return
+        lesson = course.lesson(target.lesson_id)
+        verb = "Continue reading" if started else "Start with"
+        st.page_link(nav.page("lesson"), label=f"{verb}: {lesson.title}", icon=":material/play_arrow:", query_params={"lesson": lesson.id})
+
+
+def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: int = 0) -> None:
+    standing = services.store().attempts.standing(user, user.id, quiz)
+    with st.container(border=True):
+        st.markdown(f"**{quiz.title}**")
+        facts = [f"{quiz.question_count or 'All'} questions", f"pass mark {round(quiz.pass_mark * 100)}%"]
+        if quiz.time_limit_minutes:
+            facts.append(f"{quiz.time_limit_minutes} minutes")
+        if quiz.attempts_allowed:
+            facts.append(f"{standing.attempts_left} of {quiz.attempts_allowed} attempts left")
+        st.caption(" · ".join(facts))
+        if standing.best is not None:
+            verdict = "passed" if standing.passed else "not passed yet"
+            st.markdown(f"Best score so far: **{round(standing.best * 100)}%** ({verdict})")
+        if not unlocked:
+            st.info(f"Read every lesson to unlock the final exam: {read} of {total} read.", icon=":material/lock:")
+        elif standing.in_progress:
+            st.page_link(nav.page("quiz"), label="Resume", icon=":material/play_arrow:", query_params={"quiz": quiz.id})
+        elif standing.attempts_left == 0:
+            st.caption("No attempts left.")
+        else:
+            st.page_link(nav.page("quiz"), label="Open", icon=":material/arrow_forward:", query_params={"quiz": quiz.id})

@@ -1,0 +1,47 @@
+"""Instructor pages for now: classes with their enrolment codes, and problems in the course files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.errors import AccountError
+from learning.ui import services, session
+
+
+def classes() -> None:
+    user = session.require_user(instructor=True)
+    store = services.store()
+    st.title("Classes")
+    st.caption("Learners join a class by typing its enrolment code when they create their account.")
+    cohorts = store.accounts.cohorts(user)
+    if not cohorts:
+        st.info("You have no classes yet.")
+    for cohort in cohorts:
+        with st.container(border=True):
+            st.markdown(f"**{cohort.name}** · {cohort.members} learner{'s' if cohort.members != 1 else ''}")
+            st.code(cohort.code, language=None)
+    with st.form("new-class", clear_on_submit=True):
+        name = st.text_input("New class name", max_chars=120)
+        if st.form_submit_button("Create class", type="primary"):
+            try:
+                store.accounts.create_cohort(user, name, now=services.now())
+            except AccountError as error:
+                st.error(str(error).capitalize() + ".")
+            else:
+                st.rerun()
+
+
+def problems() -> None:
+    session.require_user(instructor=True)
+    course = services.course()
+    st.title("Course files")
+    st.caption(course.summary())
+    if not course.problems:
+        st.success("Every lesson, question and quiz loads without a problem.", icon=":material/check_circle:")
+        return
+    st.error(
+        f"{len(course.problems)} problem{'s' if len(course.problems) != 1 else ''} found. "
+        "Learners get the rest of the course; what is listed here is left out until it is fixed.",
+        icon=":material/report:",
+    )
+    st.code("\n".join(str(p) for p in course.problems), language=None, wrap_lines=True)

@@ -1,0 +1,154 @@
+"""A lesson: its sections with glossary terms at hand, key takeaways, check questions answered
+in place, "Mark as read", the previous and next lessons and the lesson's practice quiz.
+
+Deep links: ``?lesson=ID`` opens a lesson; ``&section=ANCHOR`` shows that section first.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.errors import LearningError
+from learning.quiz import FeedbackMode, QuizSpec
+from learning.render import render_markdown
+from learning.ui import nav, services, session, widgets
+
+
+def check_spec(lesson_id: str, title: str) -> QuizSpec:
+    return QuizSpec(
+        id=f"check-{lesson_id}",
+        title=f"Check your understanding: {title}",
+        lessons=[lesson_id],
+        shuffle_questions=False,
+        feedback_mode=FeedbackMode.PRACTICE,
+    )
+
+
+def render() -> None:
+    user = session.require_user()
+    course = services.course()
+    store = services.store()
+    lesson = course.lesson(st.query_params.get("lesson", ""))
+    if lesson is None:
+        st.warning("That lesson was not found. Choose one from the course map.")
+        st.page_link(nav.page("home"), label="Back to the course map", icon=":material/arrow_back:")
+        return
+    now = services.now()
+    store.progress.open_lesson(user, lesson.id, now=now)
+    unit = next((u for u in course.units if u.id == lesson.unit), None)
+
+    st.caption(f"{unit.title if unit else ''} · lesson {lesson.order} · {lesson.reading_minutes} min read")
+    st.title(lesson.title)
+    with st.expander("What you will learn"):
+        st.markdown("\n".join(f"- {course.syllabus.objective(o).text.removeprefix('The learner can ')}" for o in lesson.objectives))
+
+    wanted = lesson.section(st.query_params.get("section", ""))
+    if wanted is not None:
+        with st.container(border=True):
+            st.caption("The part of the lesson that explains your question")
+            _section(lesson, wanted, course, anchor=False)
+        st.divider()
+
+    if lesson.intro:
+        widgets.show_markdown(lesson.intro, course)
+    for section in lesson.sections:
+        _section(lesson, section, course, anchor=True)
+
+    _check_questions(user, lesson, course)
+
+    progress = store.progress.dashboard(user, user.id).lesson(lesson.id)
+    st.divider()
+    if progress.completed_at is None:
+        if st.button("Mark as read", type="primary", icon=":material/done:"):
+            store.progress.complete_lesson(user, lesson.id, now=services.now())
+            st.rerun()
+    else:
+        st.success(f"You marked this lesson as read on {progress.completed_at:%d %B %Y}.", icon=":material/done_all:")
+
+    practice = course.quiz(f"practice-{lesson.id}")
+    if practice is not None:
+        st.page_link(
+            nav.page("quiz"),
+            label=f"Take the practice quiz ({len(course.active_questions(lesson=lesson.id))} questions)",
+            icon=":material/quiz:",
+            query_params={"quiz": practice.id},
+        )
+    position = course.lessons.index(lesson)
+    with st.container(horizontal=True, horizontal_alignment="distribute"):
+        if position > 0:
+            previous = course.lessons[position - 1]
+            st.page_link(
+                nav.page("lesson"), label=f"Previous: {previous.title}", icon=":material/arrow_back:", query_params={"lesson": previous.id}
+            )
+        if position + 1 < len(course.lessons):
+            following = course.lessons[position + 1]
+            st.page_link(
+                nav.page("lesson"), label=f"Next: {following.title}", icon=":material/arrow_forward:", query_params={"lesson": following.id}
+            )
+
+
+def _section(lesson, section, course, *, anchor: bool) -> None:
+    st.subheader(section.title, anchor=section.id if anchor else False)
+    is_takeaways = section.id == "key-takeaways"
+    if is_takeaways:
+        with st.container(border=True):
+            widgets.show_markdown(section.body, course)
+    else:
+        widgets.show_markdown(section.body, course)
+    rendered = render_markdown(section.body, course.glossary)
+    if rendered.terms:
+        with st.expander(f"Terms in this section ({len(rendered.terms)})", icon=":material/dictionary:"):
+            for term in rendered.terms:
+                st.markdown(f"**{term.term}**: {term.definition}")
+    for link in rendered.lessons:
+        target = course.lesson(link.lesson_id)
+        if target is not None and target.id != lesson.id:
+            params = {"lesson": target.id, **({"section": link.anchor} if link.anchor else {})}
+            st.page_link(nav.page("lesson"), label=f"See: {target.title}", icon=":material/link:", query_params=params)
+
+
+def _check_questions(user, lesson, course) -> None:
+    questions = [course.question(q) for q in lesson.check_questions]
+    questions = [q for q in questions if q is not None]
+    if not questions:
+        return
+    st.header("Check your understanding", anchor="check")
+    store = services.store()
+    now = services.now()
+    spec = check_spec(lesson.id, lesson.title)
+    try:
+        attempt = store.attempts.start(user, spec, now=now, questions=questions)
+    except LearningError as error:
+        st.warning(f"The check questions are not available right now: {error}")
+        return
+    for number, drawn in enumerate(attempt.attempt.questions, start=1):
+        question = attempt.questions[drawn.id]
+        answer = attempt.attempt.answers.get(drawn.id)
+        with st.container(border=True, key=f"question-{drawn.id}"):
+            widgets.show_question(question, course, number=f"{number}.")
+            key = f"check-{attempt.id}-{drawn.id}"
+            with st.form(key=f"form-{key}", border=False):
+                response, problem = widgets.question_input(
+                    question,
+                    drawn,
+                    key=key,
+                    previous=answer.response.model_dump(mode="json") if answer else None,
+                    disabled=answer is not None,
+                )
+                clicked = st.form_submit_button("Check", disabled=answer is not None)
+            if clicked:
+                if response is None:
+                    st.warning(problem)
+                else:
+                    try:
+                        store.attempts.answer(user, attempt.id, drawn.id, response, now=services.now())
+                    except LearningError as error:
+                        st.error(str(error))
+                    else:
+                        st.rerun()
+            if answer is not None:
+                widgets.show_grade(question, answer.grade, course, link_lesson=False)
+    finished = len(attempt.attempt.answers) == len(attempt.attempt.questions)
+    if finished and st.button("Try the check questions again", icon=":material/refresh:"):
+        store.attempts.submit(user, attempt.id, now=services.now())
+        st.rerun()

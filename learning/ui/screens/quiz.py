@@ -1,0 +1,254 @@
+"""The quiz runner: one question per screen, practice feedback or exam mode with flags,
+a countdown and a confirmation before submitting. ``?quiz=ID`` opens a quiz."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from learning.errors import AssemblyError, AttemptError, LearningError
+from learning.quiz import FeedbackMode, QuizSpec, eligible
+from learning.store import StoredAttempt, User
+from learning.ui import nav, services, session, widgets
+from learning.ui.screens.review import REVIEW_ID, review_spec
+
+
+def render() -> None:
+    user = session.require_user()
+    course = services.course()
+    store = services.store()
+    quiz_id = st.query_params.get("quiz", "")
+    spec = review_spec() if quiz_id == REVIEW_ID else course.quiz(quiz_id)
+    if spec is None:
+        st.warning("That quiz was not found.")
+        st.page_link(nav.page("home"), label="Back to the course map", icon=":material/arrow_back:")
+        return
+    remembered = st.session_state.get(f"attempt-{spec.id}")
+    unfinished = store.attempts.unfinished(user, now=services.now(), quiz_id=spec.id)
+    if not unfinished:
+        if remembered:  # it was running in this session and is now submitted: the time ran out
+            del st.session_state[f"attempt-{spec.id}"]
+            st.session_state["notice"] = "Time is up: your attempt was submitted with the answers you had given."
+            nav.go("results", attempt=remembered)
+        _intro(user, spec)
+        return
+    attempt = unfinished[0]
+    st.session_state[f"attempt-{spec.id}"] = attempt.id
+    _run(user, attempt)
+
+
+def _intro(user: User, spec: QuizSpec) -> None:
+    store = services.store()
+    st.title(spec.title)
+    if spec.description:
+        st.markdown(spec.description)
+    standing = store.attempts.standing(user, user.id, spec)
+    count = spec.question_count or len(eligible(spec, review_questions(user) if spec.id == REVIEW_ID else services.course().questions))
+    facts = [f"**{count}** question{'s' if count != 1 else ''}"]
+    facts.append("feedback after each question" if spec.feedback_mode is FeedbackMode.PRACTICE else "feedback after you submit")
+    if spec.time_limit_minutes:
+        facts.append(f"**{spec.time_limit_minutes} minutes**")
+    facts.append(f"pass mark **{round(spec.pass_mark * 100)}%**")
+    if spec.critical_gates_pass:
+        facts.append("every critical question (safety, scope of practice) must be right to pass")
+    st.markdown(" · ".join(facts))
+    if spec.attempts_allowed:
+        st.caption(f"Attempts: {standing.attempts_used} used of {spec.attempts_allowed}.")
+    if standing.best is not None:
+        st.caption(f"Best score so far: {round(standing.best * 100)}%.")
+    history = [a for a in store.attempts.history(user, user.id, quiz_id=spec.id) if a.submitted]
+    if history:
+        with st.expander(f"Your earlier attempts ({len(history)})"):
+            for past in reversed(history):
+                result = past.result
+                label = f"{past.attempt.started_at:%d %b %Y, %H:%M} UTC: {round(result.score * 100)}%" + (
+                    " · passed" if result.passed else ""
+                )
+                st.page_link(nav.page("results"), label=label, icon=":material/assignment:", query_params={"attempt": past.id})
+    if standing.attempts_left == 0:
+        st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
+        return
+    if st.button("Start", type="primary", icon=":material/play_arrow:"):
+        try:
+            questions = review_questions(user) if spec.id == REVIEW_ID else None
+            store.attempts.start(user, spec, now=services.now(), questions=questions)
+        except AttemptError as error:
+            st.error(_sentence(str(error)))
+            return
+        except AssemblyError:
+            st.error("This quiz cannot be put together from the question bank right now. Please tell your instructor.")
+            return
+        st.rerun()
+
+
+def review_questions(user: User):
+    course = services.course()
+    active = {q.id for q in course.active_questions()}
+    due = services.store().review.due(user, user.id, now=services.now(), active=active)
+    return [course.question(card.question_id) for card in due]
+
+
+def _run(user: User, stored: StoredAttempt) -> None:
+    course = services.course()
+    attempt = stored.attempt
+    drawn = attempt.questions
+    exam = attempt.feedback_mode is FeedbackMode.EXAM
+    position_key = f"position-{stored.id}"
+    if position_key not in st.session_state:
+        st.session_state[position_key] = next((n for n, d in enumerate(drawn) if d.id not in attempt.answers), 0)
+    position = min(st.session_state[position_key], len(drawn) - 1)
+    current = drawn[position]
+    question = stored.questions[current.id]
+    answer = attempt.answers.get(current.id)
+
+    notice = st.session_state.pop("notice", None)
+    if notice:
+        st.info(notice)
+    st.title(stored.spec.title)
+    answered = len(attempt.answers)
+    st.progress(answered / len(drawn), text=f"Question {position + 1} of {len(drawn)} · {answered} answered")
+    if attempt.deadline is not None:
+        _countdown(stored)
+    if exam:
+        _navigator(stored, position)
+
+    with st.container(border=True, key=f"question-{current.id}"):
+        widgets.show_question(question, course)
+        key = f"answer-{stored.id}-{current.id}"
+        locked = answer is not None and not exam
+        with st.form(key=f"form-{key}", border=False):
+            response, problem = widgets.question_input(
+                question, current, key=key, previous=answer.response.model_dump(mode="json") if answer else None, disabled=locked
+            )
+            confidence = None
+            if stored.spec.id == REVIEW_ID and not locked:
+                confidence = st.segmented_control(
+                    "How sure are you? (optional)", ["hard", "good", "easy"], format_func=str.capitalize, key=f"sure-{key}"
+                )
+            label = "Save answer" if exam else "Check"
+            clicked = st.form_submit_button(label, type="primary", disabled=locked)
+        if clicked:
+            if response is None:
+                st.warning(problem)
+            else:
+                _save(user, stored, current.id, response, confidence=confidence, advance=exam)
+        if answer is not None and not exam:
+            widgets.show_grade(question, answer.grade, course)
+        elif answer is not None:
+            st.caption("Answer saved. You can change it until you submit.")
+
+    _controls(user, stored, position, exam)
+
+
+def _save(user: User, stored: StoredAttempt, question_id: str, response: dict, *, confidence: str | None, advance: bool) -> None:
+    try:
+        services.store().attempts.answer(user, stored.id, question_id, response, now=services.now(), confidence=confidence)
+    except AttemptError as error:
+        if error.reason == "time_up":
+            st.session_state.pop(f"attempt-{stored.spec.id}", None)
+            st.session_state["notice"] = "Time is up: your attempt was submitted with the answers you had given."
+            nav.go("results", attempt=stored.id)
+        st.error(_sentence(str(error)))
+        return
+    except LearningError as error:
+        st.error(_sentence(str(error)))
+        return
+    if advance:
+        position_key = f"position-{stored.id}"
+        st.session_state[position_key] = min(st.session_state[position_key] + 1, len(stored.attempt.questions) - 1)
+    st.rerun()
+
+
+def _controls(user: User, stored: StoredAttempt, position: int, exam: bool) -> None:
+    drawn = stored.attempt.questions
+    position_key = f"position-{stored.id}"
+    last = position == len(drawn) - 1
+    current = drawn[position]
+    with st.container(horizontal=True, gap="small"):
+        if position > 0 and st.button("Previous", icon=":material/arrow_back:", key=f"prev-{stored.id}"):
+            st.session_state[position_key] = position - 1
+            st.rerun()
+        if exam:
+            flagged = current.id in stored.flagged
+            if st.button("Unflag" if flagged else "Flag for review", icon=":material/flag:", key=f"flag-{stored.id}-{current.id}"):
+                services.store().attempts.set_flag(user, stored.id, current.id, not flagged)
+                st.rerun()
+        if not last:
+            answered = current.id in stored.attempt.answers
+            if (exam or answered) and st.button(
+                "Next", icon=":material/arrow_forward:", key=f"next-{stored.id}", type="secondary" if exam else "primary"
+            ):
+                st.session_state[position_key] = position + 1
+                st.rerun()
+    everything = len(stored.attempt.answers) == len(drawn)
+    if exam:
+        if st.button("Submit exam", type="primary", icon=":material/send:", key=f"submit-{stored.id}"):
+            _confirm_submit(user, stored)
+    elif (everything or last) and st.button(
+        "Finish and see results",
+        type="primary" if everything else "secondary",
+        icon=":material/flag_circle:",
+        key=f"finish-{stored.id}",
+    ):
+        if everything:
+            _submit(user, stored)
+        else:
+            _confirm_submit(user, stored)
+
+
+@st.dialog("Submit your answers?")
+def _confirm_submit(user: User, stored: StoredAttempt) -> None:
+    missing = len(stored.attempt.questions) - len(stored.attempt.answers)
+    flagged = len(stored.flagged)
+    if missing:
+        st.warning(f"You have **{missing} unanswered question{'s' if missing != 1 else ''}**. Unanswered questions score nothing.")
+    else:
+        st.markdown("You have answered every question.")
+    if flagged:
+        st.markdown(f"You flagged {flagged} question{'s' if flagged != 1 else ''} to revisit.")
+    st.markdown("Once submitted, answers cannot be changed.")
+    with st.container(horizontal=True):
+        if st.button("Submit now", type="primary"):
+            _submit(user, stored)
+        if st.button("Keep working"):
+            st.rerun()
+
+
+def _submit(user: User, stored: StoredAttempt) -> None:
+    services.store().attempts.submit(user, stored.id, now=services.now())
+    st.session_state.pop(f"attempt-{stored.spec.id}", None)
+    nav.go("results", attempt=stored.id)
+
+
+def _navigator(stored: StoredAttempt, position: int) -> None:
+    with st.expander("All questions", expanded=False, icon=":material/grid_view:"):
+        st.caption("✓ answered · ⚑ flagged")
+        with st.container(horizontal=True, gap="small"):
+            for number, drawn in enumerate(stored.attempt.questions):
+                marks = ("✓" if drawn.id in stored.attempt.answers else "") + ("⚑" if drawn.id in stored.flagged else "")
+                label = f"{number + 1}{marks}"
+                if st.button(label, key=f"goto-{stored.id}-{number}", type="primary" if number == position else "secondary"):
+                    st.session_state[f"position-{stored.id}"] = number
+                    st.rerun()
+
+
+def _countdown(stored: StoredAttempt) -> None:
+    @st.fragment(run_every=timedelta(seconds=1))
+    def tick() -> None:
+        left = stored.attempt.time_left(services.now())
+        if left is None:
+            return
+        if left <= timedelta(0):
+            st.rerun(scope="app")
+        minutes, seconds = divmod(int(left.total_seconds()), 60)
+        urgent = left < timedelta(minutes=5)
+        text = f"Time left: **{minutes:02d}:{seconds:02d}**"
+        (st.warning if urgent else st.caption)(text, **({"icon": ":material/timer:"} if urgent else {}))
+
+    tick()
+
+
+def _sentence(message: str) -> str:
+    text = message[0].upper() + message[1:]
+    return text if text.endswith(".") else text + "."

@@ -1,0 +1,65 @@
+"""Spaced review: the questions due for this learner, one at a time, then when the next are due."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.quiz import FeedbackMode, QuizSpec
+from learning.ui import nav, services, session
+
+REVIEW_ID = "spaced-review"
+
+
+def review_spec() -> QuizSpec:
+    return QuizSpec(
+        id=REVIEW_ID,
+        title="Spaced review",
+        description="Questions you answered before, brought back just as you are about to forget them.",
+        shuffle_questions=False,
+        pass_mark=0.8,
+        feedback_mode=FeedbackMode.PRACTICE,
+    )
+
+
+def render() -> None:
+    user = session.require_user()
+    store = services.store()
+    course = services.course()
+    now = services.now()
+    st.title("Review")
+    unfinished = store.attempts.unfinished(user, now=now, quiz_id=REVIEW_ID)
+    if unfinished:
+        attempt = unfinished[0]
+        st.markdown(f"You are part-way through a review: {len(attempt.attempt.answers)} of {len(attempt.attempt.questions)} done.")
+        st.page_link(nav.page("quiz"), label="Carry on reviewing", icon=":material/play_arrow:", query_params={"quiz": REVIEW_ID})
+        return
+    active = {q.id for q in course.active_questions()}
+    summary = store.review.summary(user, user.id, now=now, active=active)
+    last = st.session_state.pop("review-finished", None)
+    if last:
+        st.success(f"Well done: you reviewed {last} question{'s' if last != 1 else ''}.", icon=":material/celebration:")
+    if summary.cards == 0:
+        st.info("Nothing to review yet. Every question you answer in a quiz joins your review deck, and comes back here when it is due.")
+        st.page_link(nav.page("home"), label="Go to the course map", icon=":material/map:")
+        return
+    if summary.due_now == 0:
+        when = f"{summary.next_due:%A %d %B at %H:%M} UTC" if summary.next_due else "later"
+        st.info(f"No reviews are due right now. The next one is due {when}.", icon=":material/event_available:")
+    else:
+        st.markdown(f"**{summary.due_now}** question{'s are' if summary.due_now != 1 else ' is'} due for review.")
+        st.page_link(nav.page("quiz"), label="Start reviewing", icon=":material/replay:", query_params={"quiz": REVIEW_ID})
+    st.caption(f"Your review deck holds {summary.cards} question{'s' if summary.cards != 1 else ''}.")
+    _exam_date(user)
+
+
+def _exam_date(user) -> None:
+    with st.expander("Exam date", icon=":material/event:"):
+        st.caption("Set the date of your exam and every review that would fall after it comes before it.")
+        chosen = st.date_input("Exam date", value=user.exam_date, min_value=services.now().date(), format="DD/MM/YYYY", key="exam-date")
+        with st.container(horizontal=True):
+            if st.button("Save exam date"):
+                services.store().accounts.set_exam_date(user, chosen)
+                st.rerun()
+            if user.exam_date and st.button("Clear"):
+                services.store().accounts.set_exam_date(user, None)
+                st.rerun()

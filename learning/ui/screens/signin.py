@@ -1,0 +1,85 @@
+"""Sign in, or create a learner account (with an optional class enrolment code)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.errors import AccountError, SignInError
+from learning.store import Role
+from learning.store.accounts import MIN_PASSWORD
+from learning.ui import services, session
+
+
+def render() -> None:
+    st.title("Massage therapist or medical massage therapist?")
+    st.markdown(
+        "Short lessons on how the two professions differ, technique by technique, "
+        "then quizzes that explain every answer and track what you have learned."
+    )
+    if session.sso_configured():
+        st.button("Sign in with your school account", on_click=st.login, type="primary", icon=":material/login:")
+        st.caption("Or use a username and password:")
+    sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
+    with sign_in_tab:
+        _sign_in()
+    with sign_up_tab:
+        _sign_up()
+
+
+def _sign_in() -> None:
+    with st.form("sign-in"):
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if not username.strip() or not password:
+            st.error("Enter your username and password.")
+            return
+        try:
+            user = services.store().accounts.sign_in(username, password, now=services.now())
+        except SignInError as error:
+            messages = {
+                "wrong_password": "Wrong username or password. Check both and try again.",
+                "disabled": "This account is disabled. Ask your instructor.",
+            }
+            st.error(messages.get(error.reason, str(error).capitalize() + "."))
+            return
+        session.sign_in(user)
+        st.rerun()
+
+
+def _sign_up() -> None:
+    with st.form("sign-up"):
+        name = st.text_input("Your name", max_chars=120, autocomplete="name")
+        username = st.text_input(
+            "Choose a username", max_chars=32, autocomplete="username", help="3 to 32 letters, digits, dots, dashes or underscores."
+        )
+        password = st.text_input(
+            "Choose a password",
+            type="password",
+            autocomplete="new-password",
+            help=f"At least {MIN_PASSWORD} characters, not containing your username.",
+        )
+        again = st.text_input("Type the password again", type="password", autocomplete="new-password")
+        code = st.text_input(
+            "Class enrolment code (optional)", max_chars=12, help="Your instructor gives you this code, such as ABCD-2345."
+        )
+        submitted = st.form_submit_button("Create my account", type="primary")
+    if submitted:
+        if password != again:
+            st.error("The two passwords differ. Type them again.")
+            return
+        try:
+            user = services.store().accounts.create(
+                username, password, role=Role.LEARNER, now=services.now(), display_name=name or None, enrolment_code=code.strip() or None
+            )
+        except AccountError as error:
+            st.error(_sentence(str(error)))
+            return
+        session.sign_in(user)
+        st.rerun()
+
+
+def _sentence(message: str) -> str:
+    text = message[0].upper() + message[1:]
+    return text if text.endswith(".") else text + "."

@@ -1,0 +1,52 @@
+"""Who is signed in. Only the account id lives in the session; the account itself is read
+from the store on every run, so a disabled account or a changed role takes effect at once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from learning.store import User
+from learning.ui import services
+
+USER_KEY = "user_id"
+
+
+def current_user() -> User | None:
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        return None
+    user = services.store().accounts.get(user_id)
+    if user is None or user.disabled:
+        sign_out()
+        return None
+    return user
+
+
+def require_user(*, instructor: bool = False) -> User:
+    """The signed-in user; stops the page for anyone else (checked on the server, every run)."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    if instructor and not user.is_instructor:
+        st.error("This page is for instructors.")
+        st.stop()
+    return user
+
+
+def sign_in(user: User) -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[USER_KEY] = user.id
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False

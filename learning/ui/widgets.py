@@ -1,0 +1,192 @@
+"""Question widgets (one per question type) and feedback, shared by lessons, quizzes and review.
+
+Every widget key includes the attempt and question ids, so answers never leak between
+questions. No option is ever preselected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from learning.course import Course
+from learning.grading import Grade
+from learning.questions import (
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    NumericQuestion,
+    OrderingQuestion,
+    QuestionBase,
+    QuestionType,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+    question_type,
+)
+from learning.quiz import DrawnQuestion
+from learning.render import blocks, inline, render_markdown
+from learning.ui import nav
+
+ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
+Input = tuple[dict | None, str | None]
+
+
+def show_markdown(text: str, course: Course) -> None:
+    """Authored Markdown, escaped, with "In practice" notes as callouts."""
+    rendered = render_markdown(text, course.glossary)
+    for block in blocks(rendered.markdown):
+        if block.kind == "in_practice":
+            st.info(f"**In practice:** {block.text}", icon=":material/medical_services:")
+        elif block.kind == "quote":
+            st.markdown("\n".join(f"> {line}" for line in block.text.splitlines()))
+        else:
+            st.markdown(block.text)
+
+
+def show_question(question: QuestionBase, course: Course, *, number: str | None = None) -> None:
+    if question.scenario:
+        with st.container(border=True):
+            st.markdown(f"**Client scenario**  \n{inline(question.scenario)}")
+    label = f"**{number}** " if number else ""
+    st.markdown(label + inline(question.prompt))
+
+
+def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    order = drawn.option_order or [o.id for o in question.options]
+    texts = {o.id: inline(o.text) for o in question.options}
+    index = order.index(previous["option"]) if previous else None
+    choice = st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key, disabled=disabled)
+    return ({"type": "single_choice", "option": choice} if choice else None), "Choose an answer first."
+
+
+def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    index = [True, False].index(previous["value"]) if previous else None
+    choice = st.radio(
+        "True or false?",
+        [True, False],
+        index=index,
+        format_func=lambda v: "True" if v else "False",
+        key=key,
+        disabled=disabled,
+        horizontal=True,
+    )
+    return ({"type": "true_false", "value": choice} if choice is not None else None), "Choose True or False first."
+
+
+def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    st.caption("Choose all that apply.")
+    order = drawn.option_order or [o.id for o in question.options]
+    texts = {o.id: inline(o.text) for o in question.options}
+    chosen = set(previous["options"]) if previous else set()
+    picked = [o for o in order if st.checkbox(texts[o], value=o in chosen, key=f"{key}-{o}", disabled=disabled)]
+    return ({"type": "multiple_response", "options": picked} if picked else None), "Choose at least one answer first."
+
+
+def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    items = {i.id: i for i in question.items}
+    order = drawn.item_order or list(items)
+    choices = drawn.option_order or [c.id for c in question.choices]
+    texts = {c.id: inline(c.text) for c in question.choices}
+    placed = dict(previous["placements"]) if previous else {}
+    placements = {}
+    for item_id in order:
+        current = placed.get(item_id)
+        value = st.selectbox(
+            inline(items[item_id].text),
+            choices,
+            index=choices.index(current) if current in choices else None,
+            format_func=texts.__getitem__,
+            placeholder="Choose…",
+            key=f"{key}-{item_id}",
+            disabled=disabled,
+        )
+        if value is not None:
+            placements[item_id] = value
+    if len(placements) < len(order):
+        return None, "Choose a match for every item first."
+    return {"type": "matching", "placements": placements}, None
+
+
+def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    st.caption("Put the items in order: choose what comes 1st, 2nd, and so on. Use each item once.")
+    shown = drawn.item_order or [i.id for i in question.items]
+    texts = {i.id: inline(i.text) for i in question.items}
+    earlier = list(previous["order"]) if previous else [None] * len(shown)
+    order = []
+    for position in range(len(shown)):
+        current = earlier[position]
+        value = st.selectbox(
+            f"{ORDINALS[position]}",
+            shown,
+            index=shown.index(current) if current in shown else None,
+            format_func=texts.__getitem__,
+            placeholder="Choose…",
+            key=f"{key}-{position}",
+            disabled=disabled,
+        )
+        order.append(value)
+    if None in order:
+        return None, "Fill every position first."
+    if len(set(order)) != len(order):
+        return None, "Each item can be used only once; one appears twice."
+    return {"type": "ordering", "order": order}, None
+
+
+def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    text = st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key, disabled=disabled)
+    return ({"type": "short_answer", "text": text} if text and text.strip() else None), "Type an answer first."
+
+
+def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+    label = f"Your answer ({inline(question.unit)})" if question.unit else "Your answer"
+    value = st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key, disabled=disabled)
+    return ({"type": "numeric", "value": value} if value is not None else None), "Enter a number first."
+
+
+INPUTS: dict[QuestionType, Callable[..., Input]] = {
+    QuestionType.SINGLE_CHOICE: _single,
+    QuestionType.MULTIPLE_RESPONSE: _multiple,
+    QuestionType.TRUE_FALSE: _true_false,
+    QuestionType.MATCHING: _matching,
+    QuestionType.ORDERING: _ordering,
+    QuestionType.SHORT_ANSWER: _short,
+    QuestionType.NUMERIC: _numeric,
+}
+
+
+def question_input(
+    question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: dict | None = None, disabled: bool = False
+) -> Input:
+    """Draw the answer widget; returns the response (or None) and what to say when it is incomplete."""
+    response, problem = INPUTS[question_type(question)](question, drawn, key, previous, disabled)
+    return response, (None if response is not None else problem)
+
+
+def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_lesson: bool = True) -> None:
+    """The grade, the feedback on each choice made, the right answer, the explanation and a lesson link."""
+    if grade.correct:
+        st.success("**Correct.**", icon=":material/check_circle:")
+    elif grade.score > 0:
+        st.warning(f"**Partly right:** {round(grade.score * 100)}% of the marks.", icon=":material/adjust:")
+    else:
+        st.error("**Not quite.**", icon=":material/cancel:")
+    for item in grade.feedback:
+        mark = "✅" if item.correct else "❌"
+        text = f"{mark} {inline(item.text)}"
+        if item.feedback:
+            text += f"  \n{inline(item.feedback)}"
+        st.markdown(text)
+    if not grade.correct:
+        st.markdown(f"**The right answer:** {inline(grade.correct_answer)}")
+    st.markdown(f"**Why:** {inline(question.explanation)}")
+    if link_lesson:
+        lesson = course.lesson(question.lesson)
+        section = lesson.section(question.section) if lesson else None
+        if lesson and section:
+            st.page_link(
+                nav.page("lesson"),
+                label=f"Review it in the lesson: {lesson.title} › {section.title}",
+                icon=":material/menu_book:",
+                query_params={"lesson": lesson.id, "section": section.id},
+            )

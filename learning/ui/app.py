@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
 from learning.errors import LearningError, SignInError
 from learning.ui import nav, services, session
-from learning.ui.screens import home, instructor, lesson, progress, quiz, results, review, signin
+from learning.ui.screens import signin
 
 log = logging.getLogger("learning.ui")
+VIEWS = Path(__file__).resolve().parent / "views"
+SIGNED_IN_PATHS = ("home", "review", "progress", "lesson", "quiz", "results", "classes", "course-files", "sign-out")
 
 
-def _sign_out() -> None:
+def _view(name: str) -> Path:
+    """The page script of a screen (file-based pages, so AppTest can switch to them)."""
+    return VIEWS / f"{name}.py"
+
+
+def sign_out() -> None:
     session.sign_out()
     if session.sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
@@ -47,24 +55,32 @@ def run() -> None:
     )
     user = session.current_user() or _single_sign_on()
     if user is None:
-        st.navigation([st.Page(signin.render, title="Sign in", url_path="signin", default=True)], position="hidden").run()
+        # Every address of the app shows the sign-in screen until someone signs in; then the same
+        # address opens the real page, so a deep link or a refresh lands where the learner was.
+        pages = [st.Page(signin.render, title="Sign in", url_path="signin", default=True)]
+        pages += [st.Page(signin.render, title="Sign in", url_path=path, visibility="hidden") for path in SIGNED_IN_PATHS]
+        current = st.navigation(pages, position="hidden")
+        nav.PAGES.clear()
+        nav.PAGES.update({page.url_path: page for page in pages})
+        nav.CURRENT = current.url_path
+        current.run()
         return
 
     study = {
-        "home": st.Page(home.render, title="Course", icon=":material/map:", url_path="home", default=True),
-        "review": st.Page(review.render, title="Review", icon=":material/replay:", url_path="review"),
-        "progress": st.Page(progress.render, title="Progress", icon=":material/insights:", url_path="progress"),
-        "lesson": st.Page(lesson.render, title="Lesson", url_path="lesson", visibility="hidden"),
-        "quiz": st.Page(quiz.render, title="Quiz", url_path="quiz", visibility="hidden"),
-        "results": st.Page(results.render, title="Results", url_path="results", visibility="hidden"),
+        "home": st.Page(_view("home"), title="Course", icon=":material/map:", url_path="home", default=True),
+        "review": st.Page(_view("review"), title="Review", icon=":material/replay:", url_path="review"),
+        "progress": st.Page(_view("progress"), title="Progress", icon=":material/insights:", url_path="progress"),
+        "lesson": st.Page(_view("lesson"), title="Lesson", url_path="lesson", visibility="hidden"),
+        "quiz": st.Page(_view("quiz"), title="Quiz", url_path="quiz", visibility="hidden"),
+        "results": st.Page(_view("results"), title="Results", url_path="results", visibility="hidden"),
     }
     teach = {}
     if user.is_instructor:
         teach = {
-            "classes": st.Page(instructor.classes, title="Classes", icon=":material/groups:", url_path="classes"),
-            "problems": st.Page(instructor.problems, title="Course files", icon=":material/fact_check:", url_path="course-files"),
+            "classes": st.Page(_view("classes"), title="Classes", icon=":material/groups:", url_path="classes"),
+            "problems": st.Page(_view("course_files"), title="Course files", icon=":material/fact_check:", url_path="course-files"),
         }
-    account = {"sign-out": st.Page(_sign_out, title="Sign out", icon=":material/logout:", url_path="sign-out")}
+    account = {"sign-out": st.Page(_view("sign_out"), title="Sign out", icon=":material/logout:", url_path="sign-out")}
     nav.PAGES.clear()
     nav.PAGES.update({**study, **teach, **account})
     sections = {"": list(study.values())}

@@ -171,8 +171,10 @@ def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_les
         st.warning(f"**Partly right:** {round(grade.score * 100)}% of the marks.", icon=":material/adjust:")
     else:
         st.error("**Not quite.**", icon=":material/cancel:")
+    if grade.feedback:
+        st.markdown("**Your answer:**")
     for item in grade.feedback:
-        mark = "✅" if item.correct else "❌"
+        mark = ":green[:material/check_circle:]" if item.correct else ":red[:material/cancel:]"
         text = f"{mark} {inline(item.text)}"
         if item.feedback:
             text += f"  \n{inline(item.feedback)}"
@@ -181,12 +183,19 @@ def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_les
         st.markdown(f"**The right answer:** {inline(grade.correct_answer)}")
     st.markdown(f"**Why:** {inline(question.explanation)}")
     if link_lesson:
-        lesson = course.lesson(question.lesson)
-        section = lesson.section(question.section) if lesson else None
-        if lesson and section:
-            st.page_link(
-                nav.page("lesson"),
-                label=f"Review it in the lesson: {lesson.title} › {section.title}",
-                icon=":material/menu_book:",
-                query_params={"lesson": lesson.id, "section": section.id},
-            )
+        lesson_link(question, course)
+
+
+def lesson_link(question: QuestionBase, course: Course) -> None:
+    """A link to the lesson section the question tests."""
+    lesson = course.lesson(question.lesson)
+    section = lesson.section(question.section) if lesson else None
+    if lesson and section:
+        nav.link(
+            f"Review it in the lesson: {lesson.title} › {section.title}",
+            "lesson",
+            icon=":material/menu_book:",
+            key=f"review-{question.id}",
+            lesson=lesson.id,
+            section=section.id,
+        )

@@ -7,6 +7,7 @@ import streamlit as st
 from learning.quiz import QuizKind, QuizSpec
 from learning.store import LessonStatus
 from learning.ui import nav, services, session
+from learning.ui.screens.review import REVIEW_ID
 
 BADGE = {
     LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
@@ -37,11 +38,7 @@ def render() -> None:
         st.metric("Reviews due", reviews.due_now, border=True)
     st.progress(read / total if total else 0.0, text=f"Course progress: {round(100 * read / total) if total else 0}% of lessons read")
     if reviews.due_now:
-        st.page_link(
-            nav.page("review"),
-            label=f"Review {reviews.due_now} question{'s' if reviews.due_now != 1 else ''} now",
-            icon=":material/replay:",
-        )
+        nav.link(f"Review {reviews.due_now} question{'s' if reviews.due_now != 1 else ''} now", "review", icon=":material/replay:")
 
     for unit in course.units:
         st.header(unit.title, anchor=f"unit-{unit.id}")
@@ -58,9 +55,7 @@ def render() -> None:
                         st.badge(label, color=color, icon=icon)
                         st.badge(f"{lesson.reading_minutes} min read", color="gray", icon=":material/schedule:")
                     st.caption(lesson.summary)
-                    st.page_link(
-                        nav.page("lesson"), label="Open lesson", icon=":material/arrow_forward:", query_params={"lesson": lesson.id}
-                    )
+                    nav.link("Open lesson", "lesson", icon=":material/arrow_forward:", lesson=lesson.id)
         for quiz in course.quizzes:
             if quiz.kind is QuizKind.UNIT_TEST and quiz.unit == unit.id:
                 _exam_card(user, quiz, unlocked=True)
@@ -74,17 +69,18 @@ def render() -> None:
 
 def _continue(user, course, board, now) -> None:
     store = services.store()
-    unfinished = store.attempts.unfinished(user, now=now)
+    runnable = {q.id for q in course.quizzes} | {REVIEW_ID}
+    unfinished = [a for a in store.attempts.unfinished(user, now=now) if a.spec.id in runnable]
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
         if unfinished:
             attempt = unfinished[0]
             done = len(attempt.attempt.answers)
-            st.page_link(
-                nav.page("quiz"),
-                label=f"Resume {attempt.spec.title} ({done} of {len(attempt.attempt.questions)} answered)",
+            nav.link(
+                f"Resume {attempt.spec.title} ({done} of {len(attempt.attempt.questions)} answered)",
+                "quiz",
                 icon=":material/play_arrow:",
-                query_params={"quiz": attempt.spec.id},
+                quiz=attempt.spec.id,
             )
             return
         unread = [p for p in board.lessons if p.completed_at is None]
@@ -95,7 +91,7 @@ def _continue(user, course, board, now) -> None:
             return
         lesson = course.lesson(target.lesson_id)
         verb = "Continue reading" if started else "Start with"
-        st.page_link(nav.page("lesson"), label=f"{verb}: {lesson.title}", icon=":material/play_arrow:", query_params={"lesson": lesson.id})
+        nav.link(f"{verb}: {lesson.title}", "lesson", icon=":material/play_arrow:", lesson=lesson.id)
 
 
 def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: int = 0) -> None:
@@ -114,8 +110,8 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: in
         if not unlocked:
             st.info(f"Read every lesson to unlock the final exam: {read} of {total} read.", icon=":material/lock:")
         elif standing.in_progress:
-            st.page_link(nav.page("quiz"), label="Resume", icon=":material/play_arrow:", query_params={"quiz": quiz.id})
+            nav.link(f"Resume: {quiz.title}", "quiz", icon=":material/play_arrow:", quiz=quiz.id)
         elif standing.attempts_left == 0:
             st.caption("No attempts left.")
         else:
-            st.page_link(nav.page("quiz"), label="Open", icon=":material/arrow_forward:", query_params={"quiz": quiz.id})
+            nav.link(f"Open: {quiz.title}", "quiz", icon=":material/arrow_forward:", quiz=quiz.id)

@@ -31,7 +31,7 @@ def render() -> None:
     lesson = course.lesson(st.query_params.get("lesson", ""))
     if lesson is None:
         st.warning("That lesson was not found. Choose one from the course map.")
-        st.page_link(nav.page("home"), label="Back to the course map", icon=":material/arrow_back:")
+        nav.link("Back to the course map", "home", icon=":material/arrow_back:")
         return
     now = services.now()
     store.progress.open_lesson(user, lesson.id, now=now)
@@ -67,24 +67,20 @@ def render() -> None:
 
     practice = course.quiz(f"practice-{lesson.id}")
     if practice is not None:
-        st.page_link(
-            nav.page("quiz"),
-            label=f"Take the practice quiz ({len(course.active_questions(lesson=lesson.id))} questions)",
+        nav.link(
+            f"Take the practice quiz ({len(course.active_questions(lesson=lesson.id))} questions)",
+            "quiz",
             icon=":material/quiz:",
-            query_params={"quiz": practice.id},
+            quiz=practice.id,
         )
     position = course.lessons.index(lesson)
     with st.container(horizontal=True, horizontal_alignment="distribute"):
         if position > 0:
             previous = course.lessons[position - 1]
-            st.page_link(
-                nav.page("lesson"), label=f"Previous: {previous.title}", icon=":material/arrow_back:", query_params={"lesson": previous.id}
-            )
+            nav.link(f"Previous: {previous.title}", "lesson", icon=":material/arrow_back:", lesson=previous.id)
         if position + 1 < len(course.lessons):
             following = course.lessons[position + 1]
-            st.page_link(
-                nav.page("lesson"), label=f"Next: {following.title}", icon=":material/arrow_forward:", query_params={"lesson": following.id}
-            )
+            nav.link(f"Next: {following.title}", "lesson", icon=":material/arrow_forward:", lesson=following.id)
 
 
 def _section(lesson, section, course, *, anchor: bool) -> None:
@@ -100,11 +96,15 @@ def _section(lesson, section, course, *, anchor: bool) -> None:
         with st.expander(f"Terms in this section ({len(rendered.terms)})", icon=":material/dictionary:"):
             for term in rendered.terms:
                 st.markdown(f"**{term.term}**: {term.definition}")
+    seen = set()
     for link in rendered.lessons:
+        if link.lesson_id in seen:
+            continue
+        seen.add(link.lesson_id)
         target = course.lesson(link.lesson_id)
         if target is not None and target.id != lesson.id:
             params = {"lesson": target.id, **({"section": link.anchor} if link.anchor else {})}
-            st.page_link(nav.page("lesson"), label=f"See: {target.title}", icon=":material/link:", query_params=params)
+            nav.link(f"See: {target.title}", "lesson", icon=":material/link:", key=f"see-{section.id}-{target.id}", **params)
 
 
 def _check_questions(user, lesson, course) -> None:
@@ -127,28 +127,23 @@ def _check_questions(user, lesson, course) -> None:
         with st.container(border=True, key=f"question-{drawn.id}"):
             widgets.show_question(question, course, number=f"{number}.")
             key = f"check-{attempt.id}-{drawn.id}"
-            with st.form(key=f"form-{key}", border=False):
-                response, problem = widgets.question_input(
-                    question,
-                    drawn,
-                    key=key,
-                    previous=answer.response.model_dump(mode="json") if answer else None,
-                    disabled=answer is not None,
-                )
-                clicked = st.form_submit_button("Check", disabled=answer is not None)
-            if clicked:
-                if response is None:
-                    st.warning(problem)
-                else:
-                    try:
-                        store.attempts.answer(user, attempt.id, drawn.id, response, now=services.now())
-                    except LearningError as error:
-                        st.error(str(error))
+            if answer is None:
+                with st.form(key=f"form-{key}", border=False):
+                    response, problem = widgets.question_input(question, drawn, key=key)
+                    clicked = st.form_submit_button("Check")
+                if clicked:
+                    if response is None:
+                        st.warning(problem)
                     else:
-                        st.rerun()
+                        try:
+                            store.attempts.answer(user, attempt.id, drawn.id, response, now=services.now())
+                        except LearningError as error:
+                            st.error(str(error))
+                        else:
+                            st.rerun()
             if answer is not None:
                 widgets.show_grade(question, answer.grade, course, link_lesson=False)
     finished = len(attempt.attempt.answers) == len(attempt.attempt.questions)
-    if finished and st.button("Try the check questions again", icon=":material/refresh:"):
+    if finished and st.button("Try the check questions again", "lesson", icon=":material/refresh:"):
         store.attempts.submit(user, attempt.id, now=services.now())
         st.rerun()

@@ -11,8 +11,8 @@ import streamlit as st
 from learning.ui import nav, services, session
 from learning.ui.screens.review import REVIEW_ID
 
-GREEN = "#2e6b5e"
-AMBER = "#c2703d"
+GREEN = "#2a6356"
+AMBER = "#b3602e"
 
 
 def render() -> None:
@@ -30,7 +30,7 @@ def render() -> None:
 
     if board.answers == 0:
         st.info("Answer some questions (the check questions in a lesson, or a practice quiz) and your mastery shows here.")
-        st.page_link(nav.page("home"), label="Go to the course map", icon=":material/map:")
+        nav.link("Go to the course map", "home", icon=":material/map:")
     else:
         _lesson_chart(board, course)
         _objective_chart(board, course)
@@ -114,7 +114,7 @@ def _history(user, store, course) -> None:
     for attempt in reversed(attempts):
         verdict = "passed" if attempt.result.passed else "not passed"
         label = f"{attempt.spec.title}: {round(attempt.result.score * 100)}% ({verdict}), {attempt.attempt.submitted_at:%d %b %Y}"
-        st.page_link(nav.page("results"), label=label, icon=":material/assignment:", query_params={"attempt": attempt.id})
+        nav.link(label, "results", icon=":material/assignment:", attempt=attempt.id)
 
 
 def _downloads(user, store) -> None:

@@ -22,7 +22,7 @@ def render() -> None:
     spec = review_spec() if quiz_id == REVIEW_ID else course.quiz(quiz_id)
     if spec is None:
         st.warning("That quiz was not found.")
-        st.page_link(nav.page("home"), label="Back to the course map", icon=":material/arrow_back:")
+        nav.link("Back to the course map", "home", icon=":material/arrow_back:")
         return
     remembered = st.session_state.get(f"attempt-{spec.id}")
     unfinished = store.attempts.unfinished(user, now=services.now(), quiz_id=spec.id)
@@ -65,7 +65,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
                 label = f"{past.attempt.started_at:%d %b %Y, %H:%M} UTC: {round(result.score * 100)}%" + (
                     " · passed" if result.passed else ""
                 )
-                st.page_link(nav.page("results"), label=label, icon=":material/assignment:", query_params={"attempt": past.id})
+                nav.link(label, "results", icon=":material/assignment:", attempt=past.id)
     if standing.attempts_left == 0:
         st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
@@ -116,23 +116,22 @@ def _run(user: User, stored: StoredAttempt) -> None:
     with st.container(border=True, key=f"question-{current.id}"):
         widgets.show_question(question, course)
         key = f"answer-{stored.id}-{current.id}"
-        locked = answer is not None and not exam
-        with st.form(key=f"form-{key}", border=False):
-            response, problem = widgets.question_input(
-                question, current, key=key, previous=answer.response.model_dump(mode="json") if answer else None, disabled=locked
-            )
-            confidence = None
-            if stored.spec.id == REVIEW_ID and not locked:
-                confidence = st.segmented_control(
-                    "How sure are you? (optional)", ["hard", "good", "easy"], format_func=str.capitalize, key=f"sure-{key}"
+        if answer is None or exam:  # a practice answer, once checked, is shown with its feedback instead
+            with st.form(key=f"form-{key}", border=False):
+                response, problem = widgets.question_input(
+                    question, current, key=key, previous=answer.response.model_dump(mode="json") if answer else None
                 )
-            label = "Save answer" if exam else "Check"
-            clicked = st.form_submit_button(label, type="primary", disabled=locked)
-        if clicked:
-            if response is None:
-                st.warning(problem)
-            else:
-                _save(user, stored, current.id, response, confidence=confidence, advance=exam)
+                confidence = None
+                if stored.spec.id == REVIEW_ID:
+                    confidence = st.segmented_control(
+                        "How sure are you? (optional)", ["hard", "good", "easy"], format_func=str.capitalize, key=f"sure-{key}"
+                    )
+                clicked = st.form_submit_button("Save answer" if exam else "Check", type="primary")
+            if clicked:
+                if response is None:
+                    st.warning(problem)
+                else:
+                    _save(user, stored, current.id, response, confidence=confidence, advance=exam)
         if answer is not None and not exam:
             widgets.show_grade(question, answer.grade, course)
         elif answer is not None:

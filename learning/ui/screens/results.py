@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from learning.errors import AccessDenied
+from learning.grading import correct_answer
 from learning.ui import nav, services, session, widgets
 from learning.ui.screens.review import REVIEW_ID
+from learning.ui.widgets import lesson_link
 
 
 def render() -> None:
@@ -21,11 +23,11 @@ def render() -> None:
         stored = store.attempts.get(user, attempt_id, now=services.now())
     except AccessDenied:
         st.warning("Those results were not found.")
-        st.page_link(nav.page("home"), label="Back to the course map", icon=":material/arrow_back:")
+        nav.link("Back to the course map", "home", icon=":material/arrow_back:")
         return
     if not stored.submitted:
         st.info("This attempt is still open.")
-        st.page_link(nav.page("quiz"), label="Go back to it", icon=":material/play_arrow:", query_params={"quiz": stored.spec.id})
+        nav.link("Go back to it", "quiz", icon=":material/play_arrow:", quiz=stored.spec.id)
         return
     notice = st.session_state.pop("notice", None)
     if notice:
@@ -49,42 +51,58 @@ def render() -> None:
             st.metric("Pass mark", f"{round(result.pass_mark * 100)}%", border=True)
         (st.success if result.passed else st.error)(result.reason, icon=":material/verified:" if result.passed else ":material/error:")
         if result.failed_critical and not result.passed:
-            titles = [_short(stored.questions[q].prompt) for q in result.failed_critical]
-            st.markdown("Critical questions to go over:\n" + "\n".join(f"- {t}" for t in titles))
-        _objective_chart(result, course)
+            numbers = [str(n) for n, d in enumerate(stored.attempt.questions, start=1) if d.id in result.failed_critical]
+            st.markdown(
+                f"Critical questions not answered correctly: **{', '.join(numbers)}** (marked *critical* below). "
+                "Go over them before your next attempt."
+            )
+        _breakdown(result, stored, course)
 
     standing = store.attempts.standing(user, user.id, stored.spec) if course.quiz(stored.spec.id) else None
     with st.container(horizontal=True):
         if standing is not None and standing.attempts_left != 0:
-            st.page_link(nav.page("quiz"), label="Try again", icon=":material/refresh:", query_params={"quiz": stored.spec.id})
+            nav.link("Try again", "quiz", icon=":material/refresh:", quiz=stored.spec.id)
         elif standing is not None:
             st.caption("No attempts left at this quiz.")
-        st.page_link(nav.page("home"), label="Course map", icon=":material/map:")
-        st.page_link(nav.page("progress"), label="Your progress", icon=":material/insights:")
+        nav.link("Course map", "home", icon=":material/map:")
+        nav.link("Your progress", "progress", icon=":material/insights:")
 
     st.header("Every question", anchor="questions")
+    show = st.segmented_control(
+        "Show", ["All", "To go over", "Right"], default="To go over" if not _all_right(stored) else "All", key=f"show-{stored.id}"
+    )
+    shown = 0
     for number, drawn in enumerate(stored.attempt.questions, start=1):
         question = stored.questions[drawn.id]
         answer = stored.attempt.answers.get(drawn.id)
+        right = answer is not None and answer.grade.correct
+        if (show == "To go over" and right) or (show == "Right" and not right):
+            continue
+        shown += 1
         if answer is None:
-            mark = "⬜ not answered"
+            mark = ":gray[:material/radio_button_unchecked:] not answered"
         elif answer.grade.correct:
-            mark = "✅ right"
+            mark = ":green[:material/check_circle:] right"
         elif answer.grade.score > 0:
-            mark = f"🟨 {round(answer.grade.score * 100)}%"
+            mark = f":orange[:material/adjust:] {round(answer.grade.score * 100)}%"
         else:
-            mark = "❌ wrong"
-        critical = " · critical" if question.critical else ""
-        with st.expander(f"{number}. {_short(question.prompt)} — {mark}{critical}", expanded=answer is None or not answer.grade.correct):
+            mark = ":red[:material/cancel:] wrong"
+        critical = " · *critical*" if question.critical else ""
+        with st.expander(f"{number}. {_short(question.prompt)} — {mark}{critical}"):
             widgets.show_question(question, course)
             if answer is None:
                 st.markdown("You did not answer this question.")
-                from learning.grading import correct_answer
-
                 st.markdown(f"**The right answer:** {widgets.inline(correct_answer(question))}")
                 st.markdown(f"**Why:** {widgets.inline(question.explanation)}")
+                lesson_link(question, course)
             else:
                 widgets.show_grade(question, answer.grade, course)
+    if shown == 0:
+        st.caption("Nothing to show here.")
+
+
+def _all_right(stored) -> bool:
+    return all(a.grade.correct for a in stored.attempt.answers.values()) and len(stored.attempt.answers) == len(stored.attempt.questions)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -92,28 +110,47 @@ def _short(text: str, limit: int = 90) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def _objective_chart(result, course) -> None:
-    if not result.by_objective:
-        return
-    rows = []
+def _breakdown(result, stored, course) -> None:
+    """Score per lesson as a chart, and per learning objective as a table of bars."""
+    lesson_points: dict[str, list[float]] = {}
+    for drawn in stored.attempt.questions:
+        question = stored.questions[drawn.id]
+        answer = stored.attempt.answers.get(drawn.id)
+        pair = lesson_points.setdefault(question.lesson, [0.0, 0.0])
+        pair[0] += answer.grade.points if answer else 0.0
+        pair[1] += drawn.points
+    order = [lesson.id for lesson in course.lessons]
+    rows = [
+        {"lesson": course.lesson(lid).title if course.lesson(lid) else lid, "score": round(100 * p / m), "points": f"{p:g} of {m:g}"}
+        for lid, (p, m) in sorted(lesson_points.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    ]
+    if len(rows) > 1:
+        st.subheader("By lesson")
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_bar()
+            .encode(
+                x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
+                y=alt.Y("lesson:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+                color=alt.condition(alt.datum.score >= 80, alt.value("#2a6356"), alt.value("#b3602e")),
+                tooltip=["lesson", "score", "points"],
+            )
+            .properties(height=max(80, 28 * len(rows)))
+        )
+        st.altair_chart(chart, alt="Score for each lesson in this attempt")
+    objectives = []
     for item in result.by_objective:
         objective = course.syllabus.objective(item.objective) if course.syllabus else None
         text = objective.text.removeprefix("The learner can ") if objective else item.objective
-        rows.append(
-            {"objective": _short(text, 70), "score": round(item.fraction * 100), "points": f"{item.points:g} of {item.max_points:g}"}
+        objectives.append(
+            {"Learning objective": text[0].upper() + text[1:], "Score": item.fraction, "Points": f"{item.points:g} of {item.max_points:g}"}
         )
-    frame = pd.DataFrame(rows)
-    st.subheader("By learning objective")
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("objective:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            color=alt.condition(alt.datum.score >= 80, alt.value("#2e6b5e"), alt.value("#c2703d")),
-            tooltip=["objective", "score", "points"],
+    with st.expander(f"By learning objective ({len(objectives)})", expanded=len(rows) <= 1, icon=":material/checklist:"):
+        st.dataframe(
+            pd.DataFrame(objectives),
+            hide_index=True,
+            column_config={
+                "Learning objective": st.column_config.TextColumn(width="large"),
+                "Score": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
+            },
         )
-        .properties(height=max(120, 26 * len(rows)))
-    )
-    st.altair_chart(chart, alt="Score for each learning objective in this attempt")
-    st.caption("Bars at 80% or more are green.")

@@ -31,7 +31,7 @@ def render() -> None:
     if unfinished:
         attempt = unfinished[0]
         st.markdown(f"You are part-way through a review: {len(attempt.attempt.answers)} of {len(attempt.attempt.questions)} done.")
-        st.page_link(nav.page("quiz"), label="Carry on reviewing", icon=":material/play_arrow:", query_params={"quiz": REVIEW_ID})
+        nav.link("Carry on reviewing", "quiz", icon=":material/play_arrow:", quiz=REVIEW_ID)
         return
     active = {q.id for q in course.active_questions()}
     summary = store.review.summary(user, user.id, now=now, active=active)
@@ -40,14 +40,14 @@ def render() -> None:
         st.success(f"Well done: you reviewed {last} question{'s' if last != 1 else ''}.", icon=":material/celebration:")
     if summary.cards == 0:
         st.info("Nothing to review yet. Every question you answer in a quiz joins your review deck, and comes back here when it is due.")
-        st.page_link(nav.page("home"), label="Go to the course map", icon=":material/map:")
+        nav.link("Go to the course map", "home", icon=":material/map:")
         return
     if summary.due_now == 0:
         when = f"{summary.next_due:%A %d %B at %H:%M} UTC" if summary.next_due else "later"
         st.info(f"No reviews are due right now. The next one is due {when}.", icon=":material/event_available:")
     else:
         st.markdown(f"**{summary.due_now}** question{'s are' if summary.due_now != 1 else ' is'} due for review.")
-        st.page_link(nav.page("quiz"), label="Start reviewing", icon=":material/replay:", query_params={"quiz": REVIEW_ID})
+        nav.link("Start reviewing", "quiz", icon=":material/replay:", quiz=REVIEW_ID)
     st.caption(f"Your review deck holds {summary.cards} question{'s' if summary.cards != 1 else ''}.")
     _exam_date(user)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from learning.errors import AccountError, SignInError
 from learning.store import Role
 from learning.store.accounts import MIN_PASSWORD
-from learning.ui import services, session
+from learning.ui import nav, services, session
 
 
 def render() -> None:
@@ -44,8 +44,15 @@ def _sign_in() -> None:
             }
             st.error(messages.get(error.reason, str(error).capitalize() + "."))
             return
-        session.sign_in(user)
-        st.rerun()
+        _enter(user)
+
+
+def _enter(user) -> None:
+    """Signed in: stay on the address the person came to (a deep link or a refresh), except sign-out."""
+    session.sign_in(user)
+    if nav.CURRENT == "sign-out":
+        st.switch_page(nav.page("home"))
+    st.rerun()
 
 
 def _sign_up() -> None:
@@ -76,8 +83,7 @@ def _sign_up() -> None:
         except AccountError as error:
             st.error(_sentence(str(error)))
             return
-        session.sign_in(user)
-        st.rerun()
+        _enter(user)
 
 
 def _sentence(message: str) -> str:

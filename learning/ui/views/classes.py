@@ -1,0 +1,5 @@
+"""The classes page (instructors)."""
+
+from learning.ui.screens.instructor import classes
+
+classes()

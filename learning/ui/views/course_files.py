@@ -1,0 +1,5 @@
+"""The course files page (instructors)."""
+
+from learning.ui.screens.instructor import problems
+
+problems()

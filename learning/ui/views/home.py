@@ -1,0 +1,5 @@
+"""The home page."""
+
+from learning.ui.screens.home import render
+
+render()

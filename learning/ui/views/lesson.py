@@ -1,0 +1,5 @@
+"""The lesson page."""
+
+from learning.ui.screens.lesson import render
+
+render()

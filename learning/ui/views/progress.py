@@ -1,0 +1,5 @@
+"""The progress page."""
+
+from learning.ui.screens.progress import render
+
+render()

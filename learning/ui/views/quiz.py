@@ -1,0 +1,5 @@
+"""The quiz page."""
+
+from learning.ui.screens.quiz import render
+
+render()

@@ -1,0 +1,5 @@
+"""The results page."""
+
+from learning.ui.screens.results import render
+
+render()

@@ -1,0 +1,5 @@
+"""The review page."""
+
+from learning.ui.screens.review import render
+
+render()

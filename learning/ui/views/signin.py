@@ -1,0 +1,5 @@
+"""The signin page."""
+
+from learning.ui.screens.signin import render
+
+render()

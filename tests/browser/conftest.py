@@ -1,0 +1,111 @@
+"""Real-browser fixtures: the app started with ``streamlit run`` on a free port and a fresh
+database, and Debian's Chromium driven by Playwright. Missing pieces skip with the reason, or
+fail when LEARNING_REQUIRE_ALL is set (as in CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, skip_or_fail
+
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        skip_or_fail("no Chromium on this machine (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        skip_or_fail("Playwright is not installed (pip install -r requirements-dev.txt)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium, tmp_path_factory) -> Iterator[str]:
+    """The app, served by ``streamlit run`` exactly as a school runs it, on a fresh SQLite database."""
+    folder = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {**os.environ, "LEARNING_DATABASE_URL": f"sqlite:///{folder / 'records.db'}", "PYTHONPATH": str(ROOT)}
+    log = (folder / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port), "--server.headless", "true"],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"the app did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def screenshot_folder(name: str) -> Path:
+    folder = ARTIFACTS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,201 @@
+"""Drives the app in Chromium the way a learner does: by labels, roles and visible text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from learning.course import Course
+from learning.questions import QuestionBase
+
+TIMEOUT = 30_000
+
+
+class Learner:
+    def __init__(self, page: Page, base_url: str, course: Course, shots: Path) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.course = course
+        self.shots = shots
+        page.set_default_timeout(TIMEOUT)
+        expect.set_options(timeout=TIMEOUT)
+
+    # --- basics -----------------------------------------------------------------------------
+
+    def open(self) -> None:
+        self.page.goto(self.base_url)
+
+    def idle(self) -> None:
+        """Wait until Streamlit has finished the current run."""
+        self.page.wait_for_function(
+            '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
+        )
+        self.page.wait_for_timeout(150)
+
+    def textbox(self, name: str) -> Locator:
+        return self.page.get_by_role("textbox", name=name, exact=True)
+
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def link(self, name: str | re.Pattern) -> Locator:
+        """An in-app link (drawn as a link, or as a link-styled button that wraps on phones)."""
+        return self.page.get_by_role("link", name=name).or_(self.page.get_by_role("button", name=name))
+
+    def go(self, name: str) -> None:
+        """Follow a navigation link; on a phone the navigation sits behind the menu button."""
+        link = self.page.locator("[data-testid='stTopNavLink'], [data-testid='stSidebarNavLink']").filter(
+            has=self.page.get_by_text(name, exact=True)
+        )
+        visible = [
+            candidate
+            for candidate in link.all()
+            if candidate.is_visible() and candidate.bounding_box() and candidate.bounding_box()["x"] >= 0
+        ]
+        if not visible:
+            self.page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
+            self.page.wait_for_timeout(400)
+            visible = [c for c in link.all() if c.is_visible() and c.bounding_box() and c.bounding_box()["x"] >= 0]
+        visible[0].click()
+        self.idle()
+        sidebar = self.page.locator("[data-testid='stSidebar'][data-collapsed='false']")
+        if sidebar.count() and (self.page.viewport_size or {}).get("width", 1000) < 640:
+            # On a phone the menu covers the page until it is closed, as a person would close it.
+            self.page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']").first.click()
+            self.page.wait_for_timeout(400)
+
+    def see(self, text: str | re.Pattern) -> None:
+        expect(self.page.get_by_text(text).first).to_be_visible()
+
+    def screenshot(self, name: str) -> Path:
+        """A screenshot of the whole screen, however long (the app scrolls inside its main area)."""
+        self.idle()
+        page = self.page
+        size = page.viewport_size
+        height = page.evaluate(
+            '() => Math.max(...Array.from(document.querySelectorAll(\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\'))'
+            ".map(e => e.scrollHeight), window.innerHeight)"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12000)})
+        page.wait_for_timeout(300)
+        path = self.shots / f"{name}.png"
+        page.screenshot(path=str(path))
+        page.set_viewport_size(size)
+        page.wait_for_timeout(150)
+        return path
+
+    def overflow(self) -> list[str]:
+        """Elements wider than the window, or text cut off sideways: what a phone user could not see."""
+        return self.page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                const found = [];
+                if (document.documentElement.scrollWidth > width + 1) found.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+                for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+                    const box = el.getBoundingClientRect();
+                    if (box.width === 0 || box.height === 0) continue;
+                    const style = getComputedStyle(el);
+                    if (style.visibility === 'hidden' || style.position === 'fixed') continue;
+                    if (el.closest('[data-testid="stVegaLiteChart"], [data-testid="stCode"], .stCodeBlock, [data-testid="stDataFrame"]')) continue;
+                    if (box.right > width + 1 && !el.closest('[style*="overflow"]')) {
+                        found.push(el.tagName + '.' + (el.getAttribute('data-testid') || el.className) + ' ends at ' + Math.round(box.right));
+                    }
+                    if (el.children.length === 0 && el.scrollWidth > el.clientWidth + 2 && ['hidden', 'clip'].includes(style.overflowX)) {
+                        found.push('cut off: ' + (el.textContent || '').slice(0, 60));
+                    }
+                }
+                return found.slice(0, 10);
+            }"""
+        )
+
+    # --- accounts ---------------------------------------------------------------------------
+
+    def sign_up(self, name: str, username: str, password: str) -> None:
+        self.page.get_by_role("tab", name="Create an account").click()
+        self.textbox("Your name").fill(name)
+        self.textbox("Choose a username").fill(username)
+        self.textbox("Choose a password").fill(password)
+        self.textbox("Type the password again").fill(password)
+        self.button("Create my account").click()
+        self.see(f"Welcome, {name}")
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.textbox("Username").fill(username)
+        self.textbox("Password").fill(password)
+        self.button("Sign in").click()
+
+    # --- questions --------------------------------------------------------------------------
+
+    def shown_question(self) -> tuple[QuestionBase, Locator]:
+        box = self.page.locator("[class*='st-key-question-']").first
+        expect(box).to_be_visible()
+        classes = box.get_attribute("class") or ""
+        question_id = re.search(r"st-key-question-([a-z0-9-]+)", classes).group(1)
+        return self.course.question(question_id), box
+
+    def question_box(self, question_id: str) -> Locator:
+        return self.page.locator(f".st-key-question-{question_id}")
+
+    def answer(self, question: QuestionBase, box: Locator, *, right: bool) -> None:
+        """Fill in the question's widget with the right answer, or a wrong one."""
+        page = self.page
+        match question.type:
+            case "single_choice":
+                options = [o for o in question.options if o.correct == right]
+                box.locator("label").filter(has_text=_exact(options[0].text)).first.click()
+            case "true_false":
+                value = question.answer if right else not question.answer
+                box.locator("label").filter(has_text=_exact("True" if value else "False")).first.click()
+            case "multiple_response":
+                chosen = [o for o in question.options if o.correct] if right else [next(o for o in question.options if not o.correct)]
+                for option in chosen:
+                    box.locator("label").filter(has_text=_exact(option.text)).first.click()
+            case "matching":
+                for number, item in enumerate(question.items):
+                    target = item.answer
+                    if not right and number == 0:
+                        target = next(c.id for c in question.choices if c.id != item.answer)
+                    self._select(box, item.text, question.choice_text(target))
+            case "ordering":
+                items = list(question.items)
+                if not right:
+                    items[0], items[1] = items[1], items[0]
+                ordinals = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
+                for position, item in enumerate(items):
+                    self._select(box, ordinals[position], item.text)
+            case "short_answer":
+                text = next(a.text for a in question.answers if a.credit == 1.0).replace("*", "") if right else "no idea at all"
+                box.get_by_role("textbox").fill(text)
+            case "numeric":
+                band = next(a for a in question.answers if a.credit == 1.0)
+                value = band.value if band.value is not None else band.min
+                box.get_by_role("spinbutton").fill(f"{value:g}" if right else "-12345")
+        page.wait_for_timeout(100)
+
+    def _select(self, box: Locator, label: str, option: str) -> None:
+        combobox = box.get_by_role("combobox", name=label, exact=True)
+        choice = self.page.get_by_role("option", name=option, exact=True)
+        try:
+            for _ in range(3):  # a list that opens while the page still scrolls closes again: settle, then open
+                combobox.scroll_into_view_if_needed()
+                self.page.wait_for_timeout(250)
+                combobox.click()
+                try:
+                    choice.wait_for(timeout=3000)
+                    break
+                except Exception:
+                    self.page.keyboard.press("Escape")
+            choice.click(timeout=5000)
+        except Exception:
+            self.page.screenshot(path=str(self.shots / "select-failure.png"))
+            shown = self.page.get_by_role("option").all_inner_texts()
+            raise AssertionError(f"no option {option!r} for {label!r}; options shown: {shown}") from None
+
+    def submit_answer(self, box: Locator, label: str) -> None:
+        box.get_by_role("button", name=label, exact=True).click()
+
+
+def _exact(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")

@@ -1,0 +1,153 @@
+"""A learner's journeys in a real browser (Chromium via Playwright), on desktop and phone.
+
+Screenshots of each main screen are saved under ``test-artifacts/screenshots/<viewport>/``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from learning import load_course
+from tests.browser.conftest import screenshot_folder
+from tests.browser.driver import Learner
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long enough password"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course(lessons_dir=ROOT / "lessons", bank_dir=ROOT / "quiz_bank")
+
+
+def _axe(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_url, course, viewport: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    app = Learner(page, app_url, course, screenshot_folder(viewport))
+    problems: list[str] = []
+    access: list[str] = []
+
+    def look(name: str) -> None:
+        app.screenshot(name)
+        problems.extend(f"{name}: {p}" for p in app.overflow())
+        if viewport == "desktop":
+            access.extend(f"{name}: {v}" for v in _axe(page))
+
+    username = f"learner-{viewport}-{uuid.uuid4().hex[:6]}"
+    app.open()
+    expect(page.get_by_role("tab", name="Create an account")).to_be_visible()
+    look("sign-in")
+    app.sign_up("Sam Rivera", username, PASSWORD)
+    look("home")
+
+    # Read the first lesson and answer its check questions, one right and one wrong.
+    first = course.lessons[0]
+    app.link(f"Start with: {first.title}").click()
+    expect(page.get_by_role("heading", name=first.title, level=1)).to_be_visible()
+    for number, question_id in enumerate(first.check_questions[:2]):
+        question = course.question(question_id)
+        box = app.question_box(question_id)
+        app.answer(question, box, right=number == 0)
+        app.submit_answer(box, "Check")
+        verdict = "Correct." if number == 0 else re.compile(r"Not quite\.|Partly right")
+        expect(box.get_by_text(verdict).first).to_be_visible()
+        expect(box.get_by_text("Why:").first).to_be_visible()
+    look("lesson")
+    app.button("Mark as read").click()
+    app.see("You marked this lesson as read")
+
+    # The lesson's practice quiz: alternate right and wrong answers, and read the feedback.
+    app.link(re.compile("Take the practice quiz")).click()
+    app.button("Start").click()
+    number = 0
+    while True:
+        question, box = app.shown_question()
+        right = number % 2 == 0
+        app.answer(question, box, right=right)
+        app.submit_answer(box, "Check")
+        expect(box.get_by_text("Correct." if right else re.compile(r"Not quite\.|Partly right")).first).to_be_visible()
+        if number == 1:
+            expect(app.link(re.compile("Review it in the lesson")).first).to_be_visible()
+            look("quiz-practice-feedback")
+        number += 1
+        app.idle()
+        expect(page.get_by_role("button", name=re.compile(r"^(Next|Finish and see results)$")).first).to_be_visible()
+        if app.button("Next").count():
+            app.button("Next").click()
+            expect(app.question_box(question.id)).to_have_count(0)
+        else:
+            app.button("Finish and see results").click()
+            break
+    expect(page.get_by_role("heading", name=re.compile("^Results: Practice"))).to_be_visible()
+    look("results-practice")
+
+    # Read every other lesson so the final exam unlocks.
+    for lesson in course.lessons[1:]:
+        app.go("Course")
+        app.link(f"Start with: {lesson.title}").click()
+        expect(page.get_by_role("heading", name=lesson.title, level=1)).to_be_visible()
+        app.button("Mark as read").click()
+        app.see("You marked this lesson as read")
+
+    # The final exam: answer three, refresh mid-exam, sign in again and resume.
+    app.go("Course")
+    app.link("Open: Final exam").click()
+    app.button("Start").click()
+    answered = []
+    for _ in range(3):
+        question, box = app.shown_question()
+        app.answer(question, box, right=True)
+        app.submit_answer(box, "Save answer")
+        expect(app.question_box(question.id)).to_have_count(0)
+        answered.append(question.id)
+    expect(page.get_by_text("Time left:")).to_be_visible()
+    look("quiz-exam")
+    page.reload()
+    expect(page.get_by_role("tab", name="Sign in")).to_be_visible()
+    app.sign_in(username, PASSWORD)
+    app.see(re.compile("Question 4 of 40 · 3 answered"))  # back at the same address: the exam resumes
+    app.go("Course")
+    resume = app.link(re.compile(r"Resume Final exam \(3 of 40 answered\)"))
+    expect(resume).to_be_visible()
+    resume.click()
+    app.see(re.compile("Question 4 of 40 · 3 answered"))
+    question, _box = app.shown_question()
+    assert question.id not in answered
+    app.button("Submit exam").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile("37 unanswered questions"))).to_be_visible()
+    look("quiz-exam-confirm")
+    dialog.get_by_role("button", name="Submit now").click()
+    expect(page.get_by_role("heading", name="Results: Final exam")).to_be_visible()
+    app.see(re.compile(r"Not passed: 8% is below the pass mark of 80%"))
+    look("results-exam")
+
+    app.go("Progress")
+    expect(app.link(re.compile(r"Final exam: 8% \(not passed\)"))).to_be_visible()
+    look("progress")
+    app.go("Review")
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    look("review")
+    context.close()
+
+    assert problems == [], "content overflows or is cut off:\n" + "\n".join(problems)
+    assert access == [], "accessibility violations:\n" + "\n".join(access)

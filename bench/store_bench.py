@@ -9,29 +9,26 @@ Prints figures; it is not a pass/fail test.
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, insert, text
 
 import learning.store.accounts as accounts
+from bench.seeding import seed_answers
 from learning import load_course
-from learning.grading import correct_response, grade
-from learning.questions import dump_question
+from learning.grading import correct_response
 from learning.quiz import QuizSpec
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
-from learning.store.attempts import content_hash
-from learning.store.tables import AnswerRow, AttemptRow, MembershipRow, QuestionSnapshotRow, UserRow
+from learning.store.tables import MembershipRow, UserRow
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
@@ -40,64 +37,6 @@ accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
-    """Bulk-insert submitted practice attempts with ``per_user`` graded answers for each learner."""
-    questions = course.active_questions()
-    rng = random.Random(7)
-    with store.db.write() as session:
-        for q in questions:
-            session.merge(QuestionSnapshotRow(content_hash=content_hash(q), question_id=q.id, version=q.version, content=dump_question(q)))
-    graded = {q.id: grade(q, correct_response(q)).model_dump(mode="json") for q in questions}
-    for user_id in user_ids:
-        attempts, answers = [], []
-        for start in range(0, per_user, 100):
-            attempt_id = str(uuid.uuid4())
-            drawn = questions[:100]
-            attempts.append(
-                {
-                    "id": attempt_id,
-                    "user_id": user_id,
-                    "quiz_id": "bench",
-                    "spec": {"id": "bench", "title": "Bench"},
-                    "seed": "1",
-                    "feedback_mode": "practice",
-                    "drawn": [],
-                    "started_at": NOW,
-                    "deadline": None,
-                    "status": "submitted",
-                    "submitted_at": NOW,
-                    "score": 1.0,
-                    "passed": True,
-                    "result": None,
-                    "flagged": [],
-                }
-            )
-            for n in range(min(100, per_user - start)):
-                q = rng.choice(drawn)
-                right = rng.random() < 0.7
-                answers.append(
-                    {
-                        "attempt_id": attempt_id,
-                        "user_id": user_id,
-                        "question_id": f"{q.id}",
-                        "question_version": q.version,
-                        "question_hash": content_hash(q),
-                        "objectives": list(q.objectives),
-                        "revision": n + 1,
-                        "current": True,
-                        "response": {"type": q.type},
-                        "grade": graded[q.id],
-                        "score": 1.0 if right else 0.0,
-                        "correct": right,
-                        "confidence": None,
-                        "answered_at": NOW - timedelta(minutes=per_user - start - n),
-                    }
-                )
-        with store.db.write() as session:
-            session.execute(insert(AttemptRow), attempts)
-            session.execute(insert(AnswerRow), answers)
 
 
 def bench(url: str, label: str) -> None:

@@ -1,0 +1,147 @@
+"""Browser benchmark: from clicking "Check" to the feedback being visible.
+
+The app runs with the full bank and a learner who has 5,000 stored answers; the floor is the same
+click in a minimal Streamlit page with one radio and one button. Both are measured in the same
+run, in Debian's Chromium driven by Playwright, and the ratio is printed.
+
+    python bench/check_feedback_bench.py [--samples 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from playwright.sync_api import expect, sync_playwright
+
+from bench.seeding import seed_answers
+from learning import load_course
+from learning.settings import PROJECT_ROOT
+from learning.store import Role, Store
+from tests.browser.driver import Learner
+
+FLOOR = """
+import streamlit as st
+st.session_state.setdefault("clicks", 0)
+choice = st.radio("Pick one", ["First", "Second"], index=None)
+if st.button("Check"):
+    st.session_state.clicks += 1
+    st.success(f"Feedback {st.session_state.clicks} for {choice}")
+"""
+PASSWORD = "a long enough password"
+QUIZZES = ["practice-goals", "practice-training", "practice-accountability", "practice-deep-tissue"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(script: Path, folder: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"],
+        cwd=folder,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return process, url
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{script.name} did not start")
+
+
+def summary(label: str, values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{label}: median {statistics.median(values):.0f} ms, p95 {p95:.0f} ms over {len(values)} clicks"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=20)
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("needs Debian's chromium (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        url = f"sqlite:///{folder / 'records.db'}"
+        course = load_course(lessons_dir=PROJECT_ROOT / "lessons", bank_dir=PROJECT_ROOT / "quiz_bank")
+        store = Store.open(url, course=lambda: course)
+        learner = store.accounts.create("bench-learner", PASSWORD, role=Role.LEARNER, now=datetime.now(UTC), display_name="Bench")
+        seed_answers(store, course, [learner.id], 5_000)
+        store.close()
+        (folder / "floor.py").write_text(FLOOR)
+        app, app_url = serve(ROOT / "streamlit_app.py", folder, {"LEARNING_DATABASE_URL": url})
+        floor, floor_url = serve(folder / "floor.py", folder, {})
+        app_times: list[float] = []
+        floor_times: list[float] = []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+                )
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                driver = Learner(page, app_url, course, folder)
+                for quiz in QUIZZES:
+                    if len(app_times) >= args.samples:
+                        break
+                    page.goto(f"{app_url}/quiz?quiz={quiz}")
+                    driver.sign_in("bench-learner", PASSWORD)
+                    driver.button("Start").click()
+                    while len(app_times) < args.samples:
+                        question, box = driver.shown_question()
+                        driver.answer(question, box, right=True)
+                        driver.idle()
+                        check = box.get_by_role("button", name="Check", exact=True)
+                        started = time.perf_counter()
+                        check.click()
+                        expect(box.get_by_text("Why:").first).to_be_visible()
+                        app_times.append((time.perf_counter() - started) * 1000)
+                        driver.idle()
+                        following = page.get_by_role("button", name="Next", exact=True)
+                        if not following.count():
+                            break
+                        following.click()
+                        expect(driver.question_box(question.id)).to_have_count(0)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(floor_url)
+                for click in range(1, args.samples + 1):
+                    page.get_by_text("First" if click % 2 else "Second", exact=True).click()
+                    page.wait_for_timeout(150)
+                    started = time.perf_counter()
+                    page.get_by_role("button", name="Check").click()
+                    expect(page.get_by_text(f"Feedback {click} for")).to_be_visible()
+                    floor_times.append((time.perf_counter() - started) * 1000)
+                browser.close()
+        finally:
+            for process in (app, floor):
+                process.terminate()
+                process.wait(timeout=20)
+    print(summary("app, full bank, learner with 5,000 answers", app_times))
+    print(summary("floor, one radio and one button", floor_times))
+    print(f"ratio of medians: {statistics.median(app_times) / statistics.median(floor_times):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

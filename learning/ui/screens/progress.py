@@ -8,11 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from learning.ui import nav, services, session
+from learning.ui import charts, nav, services, session
 from learning.ui.screens.review import REVIEW_ID
-
-GREEN = "#2a6356"
-AMBER = "#b3602e"
 
 
 def render() -> None:
@@ -43,19 +40,9 @@ def _lesson_chart(board, course) -> None:
     rows = [
         {"lesson": course.lesson(p.lesson_id).title, "mastery": round(p.mastery * 100), "status": p.status.value} for p in board.lessons
     ]
-    frame = pd.DataFrame(rows)
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("mastery:Q", title="Mastery (%)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("lesson:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
-            color=alt.condition(alt.datum.mastery >= 80, alt.value(GREEN), alt.value(AMBER)),
-            tooltip=["lesson", "mastery", "status"],
-        )
-        .properties(height=26 * len(rows))
+    charts.percent_bars(
+        rows, value="mastery", label="lesson", axis_title="Mastery (%)", alt_text="Mastery for each lesson, from 0 to 100 percent"
     )
-    st.altair_chart(chart, alt="Mastery for each lesson, from 0 to 100 percent")
 
 
 def _objective_chart(board, course) -> None:
@@ -63,26 +50,14 @@ def _objective_chart(board, course) -> None:
         lesson_of = {o: lesson.title for lesson in course.lessons for o in lesson.objectives}
         rows = [
             {
-                "objective": course.syllabus.objective(m.objective).text.removeprefix("The learner can ")[:80],
-                "lesson": lesson_of.get(m.objective, ""),
-                "mastery": round(m.mastery * 100),
-                "answers": m.answers,
+                "Learning objective": charts.objective_text(course, m.objective),
+                "Lesson": lesson_of.get(m.objective, ""),
+                "Mastery": m.mastery,
+                "Answers": m.answers,
             }
             for m in board.objectives
         ]
-        frame = pd.DataFrame(rows)
-        chart = (
-            alt.Chart(frame)
-            .mark_bar()
-            .encode(
-                x=alt.X("mastery:Q", title="Mastery (%)", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("objective:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
-                color=alt.condition(alt.datum.mastery >= 80, alt.value(GREEN), alt.value(AMBER)),
-                tooltip=["lesson", "objective", "mastery", "answers"],
-            )
-            .properties(height=22 * len(rows))
-        )
-        st.altair_chart(chart, alt="Mastery for each learning objective, from 0 to 100 percent")
+        charts.objective_table(rows, score="Mastery")
         st.caption("Mastery weighs your newest answers most. An objective counts as mastered at 80% with at least two answers.")
 
 
@@ -102,7 +77,7 @@ def _history(user, store, course) -> None:
     )
     chart = (
         alt.Chart(frame)
-        .mark_line(point=True, color=GREEN)
+        .mark_line(point=True, color=charts.GOOD)
         .encode(
             x=alt.X("when:T", title=None),
             y=alt.Y("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),

@@ -3,13 +3,11 @@ question with the learner's answer, the right answer and the explanation. ``?att
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from learning.errors import AccessDenied
 from learning.grading import correct_answer
-from learning.ui import nav, services, session, widgets
+from learning.ui import charts, nav, services, session, widgets
 from learning.ui.screens.review import REVIEW_ID
 from learning.ui.widgets import lesson_link
 
@@ -126,31 +124,14 @@ def _breakdown(result, stored, course) -> None:
     ]
     if len(rows) > 1:
         st.subheader("By lesson")
-        chart = (
-            alt.Chart(pd.DataFrame(rows))
-            .mark_bar()
-            .encode(
-                x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("lesson:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
-                color=alt.condition(alt.datum.score >= 80, alt.value("#2a6356"), alt.value("#b3602e")),
-                tooltip=["lesson", "score", "points"],
-            )
-            .properties(height=max(80, 28 * len(rows)))
-        )
-        st.altair_chart(chart, alt="Score for each lesson in this attempt")
-    objectives = []
-    for item in result.by_objective:
-        objective = course.syllabus.objective(item.objective) if course.syllabus else None
-        text = objective.text.removeprefix("The learner can ") if objective else item.objective
-        objectives.append(
-            {"Learning objective": text[0].upper() + text[1:], "Score": item.fraction, "Points": f"{item.points:g} of {item.max_points:g}"}
-        )
+        charts.percent_bars(rows, value="score", label="lesson", axis_title="Score (%)", alt_text="Score for each lesson in this attempt")
+    objectives = [
+        {
+            "Learning objective": charts.objective_text(course, item.objective),
+            "Score": item.fraction,
+            "Points": f"{item.points:g} of {item.max_points:g}",
+        }
+        for item in result.by_objective
+    ]
     with st.expander(f"By learning objective ({len(objectives)})", expanded=len(rows) <= 1, icon=":material/checklist:"):
-        st.dataframe(
-            pd.DataFrame(objectives),
-            hide_index=True,
-            column_config={
-                "Learning objective": st.column_config.TextColumn(width="large"),
-                "Score": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-            },
-        )
+        charts.objective_table(objectives, score="Score")

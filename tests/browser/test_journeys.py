@@ -151,3 +151,43 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
 
     assert problems == [], "content overflows or is cut off:\n" + "\n".join(problems)
     assert access == [], "accessibility violations:\n" + "\n".join(access)
+
+
+def test_keyboard_alone_signs_up_and_opens_a_lesson(browser, app_url, course) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    app = Learner(page, app_url, course, screenshot_folder("keyboard"))
+    app.open()
+    expect(page.get_by_role("tab", name="Sign in")).to_be_visible()
+
+    def active() -> dict:
+        return page.evaluate(
+            "() => { const e = document.activeElement; return e ? {label: e.getAttribute('aria-label'), role: e.getAttribute('role'),"
+            " text: (e.innerText || '').trim()} : {}; }"
+        )
+
+    def tab_to(matches, what: str, limit: int = 40) -> None:
+        for _ in range(limit):
+            if matches(active()):
+                return
+            page.keyboard.press("Tab")
+        raise AssertionError(f"the Tab key never reached {what}")
+
+    tab_to(lambda e: e.get("role") == "tab", "the tabs")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("textbox", name="Your name", exact=True)).to_be_visible()
+    for label, text in (
+        ("Your name", "Kim Keys"),
+        ("Choose a username", f"keys-{uuid.uuid4().hex[:6]}"),
+        ("Choose a password", PASSWORD),
+        ("Type the password again", PASSWORD),
+    ):
+        tab_to(lambda e, label=label: e.get("label") == label, label)
+        page.keyboard.type(text)
+    page.keyboard.press("Enter")  # Enter in a form's text field submits the form
+    app.see("Welcome, Kim Keys")
+    tab_to(lambda e: e.get("text", "").endswith("Start with: Two roles, two goals"), "the first lesson")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=course.lessons[0].title, level=1)).to_be_visible()
+    context.close()

@@ -231,12 +231,17 @@ class Attempts:
             result=AttemptResult.model_validate(row.result) if row.result else None,
         )
 
-    def unfinished(self, actor: User, *, now: datetime, quiz_id: str | None = None) -> list[StoredAttempt]:
-        """The actor's attempts still in progress, newest first (expired ones are submitted)."""
+    def unfinished(self, actor: User, *, now: datetime, quiz_id: str | None = None, among: set[str] | None = None) -> list[StoredAttempt]:
+        """The actor's attempts still in progress, newest first (expired ones are submitted).
+
+        ``quiz_id`` keeps one quiz's attempts, ``among`` those of a set of quizzes.
+        """
         with self.db.read() as session:
             query = select(AttemptRow.id).where(AttemptRow.user_id == actor.id, AttemptRow.status == AttemptStatus.IN_PROGRESS.value)
             if quiz_id is not None:
                 query = query.where(AttemptRow.quiz_id == quiz_id)
+            if among is not None:
+                query = query.where(AttemptRow.quiz_id.in_(among))
             ids = list(session.scalars(query.order_by(AttemptRow.started_at.desc())))
         attempts = [self.get(actor, attempt_id, now=now) for attempt_id in ids]
         return [a for a in attempts if not a.submitted]

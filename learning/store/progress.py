@@ -130,9 +130,21 @@ class Progress:
         self.accounts = accounts
         self.course = course
 
+    def lesson(self, actor: User, learner_id: int, lesson_id: str) -> LessonProgress | None:
+        """When the learner first opened and marked a lesson as read (None if never opened); status is left out."""
+        with self.db.read() as session:
+            self.accounts.require_read(actor, learner_id, session=session)
+            row = session.get(LessonProgressRow, (learner_id, lesson_id))
+            if row is None:
+                return None
+            status = LessonStatus.READ if row.completed_at else LessonStatus.NOT_STARTED
+            return LessonProgress(lesson_id=lesson_id, status=status, opened_at=row.opened_at, completed_at=row.completed_at)
+
     def open_lesson(self, actor: User, lesson_id: str, *, now: datetime) -> None:
         """Record that the learner opened a lesson (the first time counts)."""
         require_self(actor, actor.id)
+        if self.lesson(actor, actor.id, lesson_id) is not None:
+            return  # nothing to write: every later visit keeps the first time
 
         def work(session: Session) -> None:
             row = session.get(LessonProgressRow, (actor.id, lesson_id))

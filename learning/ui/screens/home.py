@@ -70,7 +70,7 @@ def render() -> None:
 def _continue(user, course, board, now) -> None:
     store = services.store()
     runnable = {q.id for q in course.quizzes} | {REVIEW_ID}
-    unfinished = [a for a in store.attempts.unfinished(user, now=now) if a.spec.id in runnable]
+    unfinished = store.attempts.unfinished(user, now=now, among=runnable)
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
         if unfinished:

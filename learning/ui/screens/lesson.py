@@ -56,9 +56,9 @@ def render() -> None:
 
     _check_questions(user, lesson, course)
 
-    progress = store.progress.dashboard(user, user.id).lesson(lesson.id)
+    progress = store.progress.lesson(user, user.id, lesson.id)
     st.divider()
-    if progress.completed_at is None:
+    if progress is None or progress.completed_at is None:
         if st.button("Mark as read", type="primary", icon=":material/done:"):
             store.progress.complete_lesson(user, lesson.id, now=services.now())
             st.rerun()

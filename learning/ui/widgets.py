@@ -6,11 +6,12 @@ questions. No option is ever preselected.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
 from learning.course import Course
+from learning.errors import LearningError
 from learning.grading import Grade
 from learning.questions import (
     MatchingQuestion,
@@ -52,17 +53,16 @@ def show_question(question: QuestionBase, course: Course, *, number: str | None 
     st.markdown(label + inline(question.prompt))
 
 
-def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     order = drawn.option_order or [o.id for o in question.options]
     texts = {o.id: inline(o.text) for o in question.options}
     index = order.index(previous["option"]) if previous else None
-    choice = st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key, disabled=disabled)
-    return ({"type": "single_choice", "option": choice} if choice else None), "Choose an answer first."
+    st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key, disabled=disabled)
 
 
-def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     index = [True, False].index(previous["value"]) if previous else None
-    choice = st.radio(
+    st.radio(
         "True or false?",
         [True, False],
         index=index,
@@ -71,28 +71,26 @@ def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, pre
         disabled=disabled,
         horizontal=True,
     )
-    return ({"type": "true_false", "value": choice} if choice is not None else None), "Choose True or False first."
 
 
-def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     st.caption("Choose all that apply.")
     order = drawn.option_order or [o.id for o in question.options]
     texts = {o.id: inline(o.text) for o in question.options}
     chosen = set(previous["options"]) if previous else set()
-    picked = [o for o in order if st.checkbox(texts[o], value=o in chosen, key=f"{key}-{o}", disabled=disabled)]
-    return ({"type": "multiple_response", "options": picked} if picked else None), "Choose at least one answer first."
+    for option in order:
+        st.checkbox(texts[option], value=option in chosen, key=f"{key}-{option}", disabled=disabled)
 
 
-def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     items = {i.id: i for i in question.items}
     order = drawn.item_order or list(items)
     choices = drawn.option_order or [c.id for c in question.choices]
     texts = {c.id: inline(c.text) for c in question.choices}
     placed = dict(previous["placements"]) if previous else {}
-    placements = {}
     for item_id in order:
         current = placed.get(item_id)
-        value = st.selectbox(
+        st.selectbox(
             inline(items[item_id].text),
             choices,
             index=choices.index(current) if current in choices else None,
@@ -101,22 +99,16 @@ def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previo
             key=f"{key}-{item_id}",
             disabled=disabled,
         )
-        if value is not None:
-            placements[item_id] = value
-    if len(placements) < len(order):
-        return None, "Choose a match for every item first."
-    return {"type": "matching", "placements": placements}, None
 
 
-def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     st.caption("Put the items in order: choose what comes 1st, 2nd, and so on. Use each item once.")
     shown = drawn.item_order or [i.id for i in question.items]
     texts = {i.id: inline(i.text) for i in question.items}
     earlier = list(previous["order"]) if previous else [None] * len(shown)
-    order = []
     for position in range(len(shown)):
         current = earlier[position]
-        value = st.selectbox(
+        st.selectbox(
             f"{ORDINALS[position]}",
             shown,
             index=shown.index(current) if current in shown else None,
@@ -125,26 +117,18 @@ def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previo
             key=f"{key}-{position}",
             disabled=disabled,
         )
-        order.append(value)
-    if None in order:
-        return None, "Fill every position first."
-    if len(set(order)) != len(order):
-        return None, "Each item can be used only once; one appears twice."
-    return {"type": "ordering", "order": order}, None
 
 
-def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
-    text = st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key, disabled=disabled)
-    return ({"type": "short_answer", "text": text} if text and text.strip() else None), "Type an answer first."
+def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+    st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key, disabled=disabled)
 
 
-def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> Input:
+def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
     label = f"Your answer ({inline(question.unit)})" if question.unit else "Your answer"
-    value = st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key, disabled=disabled)
-    return ({"type": "numeric", "value": value} if value is not None else None), "Enter a number first."
+    st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key, disabled=disabled)
 
 
-INPUTS: dict[QuestionType, Callable[..., Input]] = {
+DRAW: dict[QuestionType, Callable[..., None]] = {
     QuestionType.SINGLE_CHOICE: _single,
     QuestionType.MULTIPLE_RESPONSE: _multiple,
     QuestionType.TRUE_FALSE: _true_false,
@@ -155,12 +139,86 @@ INPUTS: dict[QuestionType, Callable[..., Input]] = {
 }
 
 
-def question_input(
-    question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: dict | None = None, disabled: bool = False
-) -> Input:
-    """Draw the answer widget; returns the response (or None) and what to say when it is incomplete."""
-    response, problem = INPUTS[question_type(question)](question, drawn, key, previous, disabled)
-    return response, (None if response is not None else problem)
+def question_input(question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: dict | None = None) -> None:
+    """Draw the answer widget for ``question``; :func:`collect` reads what the learner entered."""
+    DRAW[question_type(question)](question, drawn, key, previous, False)
+
+
+def collect(question: QuestionBase, drawn: DrawnQuestion, *, key: str, state: Mapping) -> Input:
+    """The response the widgets drawn under ``key`` hold (from ``st.session_state``), or None and what is missing.
+
+    It reads widget state by key, so it works in a form's submit callback, before the page is drawn again.
+    """
+    match question_type(question):
+        case QuestionType.SINGLE_CHOICE:
+            choice = state.get(key)
+            return ({"type": "single_choice", "option": choice} if choice else None), "Choose an answer first."
+        case QuestionType.TRUE_FALSE:
+            value = state.get(key)
+            return ({"type": "true_false", "value": value} if value is not None else None), "Choose True or False first."
+        case QuestionType.MULTIPLE_RESPONSE:
+            order = drawn.option_order or [o.id for o in question.options]
+            picked = [o for o in order if state.get(f"{key}-{o}")]
+            return ({"type": "multiple_response", "options": picked} if picked else None), "Choose at least one answer first."
+        case QuestionType.MATCHING:
+            items = drawn.item_order or [i.id for i in question.items]
+            placements = {i: state.get(f"{key}-{i}") for i in items}
+            if None in placements.values():
+                return None, "Choose a match for every item first."
+            return {"type": "matching", "placements": placements}, None
+        case QuestionType.ORDERING:
+            order = [state.get(f"{key}-{n}") for n in range(len(question.items))]
+            if None in order:
+                return None, "Fill every position first."
+            if len(set(order)) != len(order):
+                return None, "Each item can be used only once; one appears twice."
+            return {"type": "ordering", "order": order}, None
+        case QuestionType.SHORT_ANSWER:
+            text = state.get(key) or ""
+            return ({"type": "short_answer", "text": text} if text.strip() else None), "Type an answer first."
+        case QuestionType.NUMERIC:
+            value = state.get(key)
+            return ({"type": "numeric", "value": value} if value is not None else None), "Enter a number first."
+    raise TypeError(question.type)
+
+
+def answer_form(
+    question: QuestionBase,
+    drawn: DrawnQuestion,
+    *,
+    key: str,
+    label: str,
+    save: Callable[[dict, str | None], None],
+    previous: dict | None = None,
+    ask_confidence: bool = False,
+) -> None:
+    """The answer widgets in a form whose button saves the response through ``save(response, confidence)``.
+
+    Saving runs in the button's callback, before the page is drawn again, so one click costs one
+    run of the page. What stops a save (an incomplete answer, an error) is shown under the form.
+    """
+    flash_key = f"flash-{key}"
+
+    def submitted() -> None:
+        response, problem = collect(question, drawn, key=key, state=st.session_state)
+        if response is None:
+            st.session_state[flash_key] = ("warning", problem)
+            return
+        try:
+            save(response, st.session_state.get(f"sure-{key}"))
+        except LearningError as error:
+            message = str(error)
+            st.session_state[flash_key] = ("error", message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
+
+    with st.form(key=f"form-{key}", border=False):
+        question_input(question, drawn, key=key, previous=previous)
+        if ask_confidence:
+            st.segmented_control("How sure are you? (optional)", ["hard", "good", "easy"], format_func=str.capitalize, key=f"sure-{key}")
+        st.form_submit_button(label, type="primary", on_click=submitted)
+    flash = st.session_state.pop(flash_key, None)
+    if flash:
+        kind, message = flash
+        (st.warning if kind == "warning" else st.error)(message)
 
 
 def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_lesson: bool = True) -> None:

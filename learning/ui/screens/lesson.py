@@ -128,22 +128,18 @@ def _check_questions(user, lesson, course) -> None:
             widgets.show_question(question, course, number=f"{number}.")
             key = f"check-{attempt.id}-{drawn.id}"
             if answer is None:
-                with st.form(key=f"form-{key}", border=False):
-                    response, problem = widgets.question_input(question, drawn, key=key)
-                    clicked = st.form_submit_button("Check")
-                if clicked:
-                    if response is None:
-                        st.warning(problem)
-                    else:
-                        try:
-                            store.attempts.answer(user, attempt.id, drawn.id, response, now=services.now())
-                        except LearningError as error:
-                            st.error(str(error))
-                        else:
-                            st.rerun()
+                widgets.answer_form(
+                    question,
+                    drawn,
+                    key=key,
+                    label="Check",
+                    save=lambda response, _sure, drawn=drawn: store.attempts.answer(
+                        user, attempt.id, drawn.id, response, now=services.now()
+                    ),
+                )
             if answer is not None:
                 widgets.show_grade(question, answer.grade, course, link_lesson=False)
     finished = len(attempt.attempt.answers) == len(attempt.attempt.questions)
-    if finished and st.button("Try the check questions again", "lesson", icon=":material/refresh:"):
+    if finished and st.button("Try the check questions again", key=f"again-{attempt.id}", icon=":material/refresh:"):
         store.attempts.submit(user, attempt.id, now=services.now())
         st.rerun()

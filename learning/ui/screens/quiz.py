@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from learning.errors import AssemblyError, AttemptError, LearningError
+from learning.errors import AssemblyError, AttemptError
 from learning.quiz import FeedbackMode, QuizSpec, eligible
 from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
@@ -24,6 +24,9 @@ def render() -> None:
         st.warning("That quiz was not found.")
         nav.link("Back to the course map", "home", icon=":material/arrow_back:")
         return
+    finished = st.session_state.pop("go-to-results", None)
+    if finished:
+        nav.go("results", attempt=finished)
     remembered = st.session_state.get(f"attempt-{spec.id}")
     unfinished = store.attempts.unfinished(user, now=services.now(), quiz_id=spec.id)
     if not unfinished:
@@ -117,21 +120,15 @@ def _run(user: User, stored: StoredAttempt) -> None:
         widgets.show_question(question, course)
         key = f"answer-{stored.id}-{current.id}"
         if answer is None or exam:  # a practice answer, once checked, is shown with its feedback instead
-            with st.form(key=f"form-{key}", border=False):
-                response, problem = widgets.question_input(
-                    question, current, key=key, previous=answer.response.model_dump(mode="json") if answer else None
-                )
-                confidence = None
-                if stored.spec.id == REVIEW_ID:
-                    confidence = st.segmented_control(
-                        "How sure are you? (optional)", ["hard", "good", "easy"], format_func=str.capitalize, key=f"sure-{key}"
-                    )
-                clicked = st.form_submit_button("Save answer" if exam else "Check", type="primary")
-            if clicked:
-                if response is None:
-                    st.warning(problem)
-                else:
-                    _save(user, stored, current.id, response, confidence=confidence, advance=exam)
+            widgets.answer_form(
+                question,
+                current,
+                key=key,
+                label="Save answer" if exam else "Check",
+                previous=answer.response.model_dump(mode="json") if answer else None,
+                ask_confidence=stored.spec.id == REVIEW_ID,
+                save=lambda response, confidence: _save(user, stored, current.id, response, confidence=confidence, advance=exam),
+            )
         if answer is not None and not exam:
             widgets.show_grade(question, answer.grade, course)
         elif answer is not None:
@@ -141,22 +138,19 @@ def _run(user: User, stored: StoredAttempt) -> None:
 
 
 def _save(user: User, stored: StoredAttempt, question_id: str, response: dict, *, confidence: str | None, advance: bool) -> None:
+    """Store one answer (called from the form's callback); in exam mode move on to the next question."""
     try:
         services.store().attempts.answer(user, stored.id, question_id, response, now=services.now(), confidence=confidence)
     except AttemptError as error:
-        if error.reason == "time_up":
-            st.session_state.pop(f"attempt-{stored.spec.id}", None)
-            st.session_state["notice"] = "Time is up: your attempt was submitted with the answers you had given."
-            nav.go("results", attempt=stored.id)
-        st.error(_sentence(str(error)))
-        return
-    except LearningError as error:
-        st.error(_sentence(str(error)))
+        if error.reason != "time_up":
+            raise
+        st.session_state.pop(f"attempt-{stored.spec.id}", None)
+        st.session_state["notice"] = "Time is up: your attempt was submitted with the answers you had given."
+        st.session_state["go-to-results"] = stored.id
         return
     if advance:
         position_key = f"position-{stored.id}"
         st.session_state[position_key] = min(st.session_state[position_key] + 1, len(stored.attempt.questions) - 1)
-    st.rerun()
 
 
 def _controls(user: User, stored: StoredAttempt, position: int, exam: bool) -> None:

@@ -27,16 +27,15 @@ def percent_bars(rows: list[dict], *, value: str, label: str, axis_title: str, a
     st.altair_chart(chart, alt=alt_text)
 
 
-def objective_table(rows: list[dict], *, score: str) -> None:
-    """One row per learning objective with its full text and a bar for ``score`` (a fraction)."""
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        column_config={
-            "Learning objective": st.column_config.TextColumn(width="large"),
-            score: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-        },
-    )
+def objective_bars(rows: list[tuple[str, float, str]]) -> None:
+    """One bar per learning objective: ``(text, fraction, detail)``. Full text that wraps, on any screen."""
+    for text, fraction, detail in rows:
+        st.progress(min(1.0, max(0.0, fraction)), text=f"{text}  \n:gray[{round(fraction * 100)}% · {detail}]")
+
+
+def points(value: float) -> str:
+    """Points for display: whole numbers as they are, others to one decimal place."""
+    return f"{round(value, 1):g}"
 
 
 def objective_text(course, objective_id: str) -> str:

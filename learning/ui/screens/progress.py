@@ -49,15 +49,14 @@ def _objective_chart(board, course) -> None:
     with st.expander("Mastery by learning objective", icon=":material/checklist:"):
         lesson_of = {o: lesson.title for lesson in course.lessons for o in lesson.objectives}
         rows = [
-            {
-                "Learning objective": charts.objective_text(course, m.objective),
-                "Lesson": lesson_of.get(m.objective, ""),
-                "Mastery": m.mastery,
-                "Answers": m.answers,
-            }
+            (
+                charts.objective_text(course, m.objective),
+                m.mastery,
+                f"{lesson_of.get(m.objective, '')} · {m.answers} answer{'s' if m.answers != 1 else ''}",
+            )
             for m in board.objectives
         ]
-        charts.objective_table(rows, score="Mastery")
+        charts.objective_bars(rows)
         st.caption("Mastery weighs your newest answers most. An objective counts as mastered at 80% with at least two answers.")
 
 

@@ -45,7 +45,7 @@ def render() -> None:
     else:
         with st.container(horizontal=True, gap="medium"):
             st.metric("Score", f"{round(result.score * 100)}%", border=True)
-            st.metric("Points", f"{result.points:g} of {result.max_points:g}", border=True)
+            st.metric("Points", f"{charts.points(result.points)} of {charts.points(result.max_points)}", border=True)
             st.metric("Pass mark", f"{round(result.pass_mark * 100)}%", border=True)
         (st.success if result.passed else st.error)(result.reason, icon=":material/verified:" if result.passed else ":material/error:")
         if result.failed_critical and not result.passed:
@@ -119,19 +119,23 @@ def _breakdown(result, stored, course) -> None:
         pair[1] += drawn.points
     order = [lesson.id for lesson in course.lessons]
     rows = [
-        {"lesson": course.lesson(lid).title if course.lesson(lid) else lid, "score": round(100 * p / m), "points": f"{p:g} of {m:g}"}
+        {
+            "lesson": course.lesson(lid).title if course.lesson(lid) else lid,
+            "score": round(100 * p / m),
+            "points": f"{charts.points(p)} of {charts.points(m)}",
+        }
         for lid, (p, m) in sorted(lesson_points.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
     ]
     if len(rows) > 1:
         st.subheader("By lesson")
         charts.percent_bars(rows, value="score", label="lesson", axis_title="Score (%)", alt_text="Score for each lesson in this attempt")
     objectives = [
-        {
-            "Learning objective": charts.objective_text(course, item.objective),
-            "Score": item.fraction,
-            "Points": f"{item.points:g} of {item.max_points:g}",
-        }
+        (
+            charts.objective_text(course, item.objective),
+            item.fraction,
+            f"{charts.points(item.points)} of {charts.points(item.max_points)} points",
+        )
         for item in result.by_objective
     ]
     with st.expander(f"By learning objective ({len(objectives)})", expanded=len(rows) <= 1, icon=":material/checklist:"):
-        charts.objective_table(objectives, score="Score")
+        charts.objective_bars(objectives)

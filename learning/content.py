@@ -119,8 +119,7 @@ class Lesson(_Model):
     @property
     def reading_minutes(self) -> int:
         """Estimated reading time at 200 words a minute, at least one minute."""
-        words = len(re.findall(r"[A-Za-z0-9'’-]+", self.body))
-        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
     def word_count(self) -> int:

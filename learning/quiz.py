@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -409,7 +409,3 @@ def overall_score(scores: Sequence[float], method: GradingMethod) -> float | Non
         case GradingMethod.AVERAGE:
             return sum(scores) / len(scores)
     raise ValueError(method)
-
-
-def questions_by_id(questions: Iterable[QuestionBase]) -> Mapping[str, QuestionBase]:
-    return {q.id: q for q in questions}

@@ -26,7 +26,7 @@ from learning.course import Course
 from learning.quiz import AttemptStatus, FeedbackMode
 from learning.store.accounts import Accounts, User, require_self
 from learning.store.database import Database
-from learning.store.tables import AnswerRow, AttemptRow, CohortRow, LessonProgressRow, MembershipRow
+from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow
 
 DECAY = 0.7
 MASTERED_AT = 0.8
@@ -239,13 +239,3 @@ class Progress:
         for row in rows:
             by_user[row[0]].append(row)
         return {learner.id: _objective_mastery(by_user.get(learner.id, []), objective_ids) for learner in learners}
-
-    def cohorts_of(self, learner_id: int) -> list[int]:
-        with self.db.read() as session:
-            return list(
-                session.scalars(
-                    select(CohortRow.id)
-                    .join(MembershipRow, MembershipRow.cohort_id == CohortRow.id)
-                    .where(MembershipRow.user_id == learner_id)
-                )
-            )

@@ -53,14 +53,14 @@ def show_question(question: QuestionBase, course: Course, *, number: str | None 
     st.markdown(label + inline(question.prompt))
 
 
-def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     order = drawn.option_order or [o.id for o in question.options]
     texts = {o.id: inline(o.text) for o in question.options}
     index = order.index(previous["option"]) if previous else None
-    st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key, disabled=disabled)
+    st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key)
 
 
-def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     index = [True, False].index(previous["value"]) if previous else None
     st.radio(
         "True or false?",
@@ -68,64 +68,57 @@ def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, pre
         index=index,
         format_func=lambda v: "True" if v else "False",
         key=key,
-        disabled=disabled,
         horizontal=True,
     )
 
 
-def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     st.caption("Choose all that apply.")
     order = drawn.option_order or [o.id for o in question.options]
     texts = {o.id: inline(o.text) for o in question.options}
     chosen = set(previous["options"]) if previous else set()
     for option in order:
-        st.checkbox(texts[option], value=option in chosen, key=f"{key}-{option}", disabled=disabled)
+        st.checkbox(texts[option], value=option in chosen, key=f"{key}-{option}")
 
 
-def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     items = {i.id: i for i in question.items}
     order = drawn.item_order or list(items)
     choices = drawn.option_order or [c.id for c in question.choices]
     texts = {c.id: inline(c.text) for c in question.choices}
     placed = dict(previous["placements"]) if previous else {}
     for item_id in order:
-        current = placed.get(item_id)
-        st.selectbox(
-            inline(items[item_id].text),
-            choices,
-            index=choices.index(current) if current in choices else None,
-            format_func=texts.__getitem__,
-            placeholder="Choose…",
-            key=f"{key}-{item_id}",
-            disabled=disabled,
-        )
+        _choose(inline(items[item_id].text), choices, texts, current=placed.get(item_id), key=f"{key}-{item_id}")
 
 
-def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     st.caption("Put the items in order: choose what comes 1st, 2nd, and so on. Use each item once.")
     shown = drawn.item_order or [i.id for i in question.items]
     texts = {i.id: inline(i.text) for i in question.items}
     earlier = list(previous["order"]) if previous else [None] * len(shown)
     for position in range(len(shown)):
-        current = earlier[position]
-        st.selectbox(
-            f"{ORDINALS[position]}",
-            shown,
-            index=shown.index(current) if current in shown else None,
-            format_func=texts.__getitem__,
-            placeholder="Choose…",
-            key=f"{key}-{position}",
-            disabled=disabled,
-        )
+        _choose(ORDINALS[position], shown, texts, current=earlier[position], key=f"{key}-{position}")
 
 
-def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
-    st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key, disabled=disabled)
+def _choose(label: str, options: list[str], texts: dict[str, str], *, current: str | None, key: str) -> None:
+    """A select with nothing chosen until the learner chooses (or their saved choice)."""
+    st.selectbox(
+        label,
+        options,
+        index=options.index(current) if current in options else None,
+        format_func=texts.__getitem__,
+        placeholder="Choose…",
+        key=key,
+    )
 
 
-def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None, disabled: bool) -> None:
+def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
+    st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key)
+
+
+def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
     label = f"Your answer ({inline(question.unit)})" if question.unit else "Your answer"
-    st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key, disabled=disabled)
+    st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key)
 
 
 DRAW: dict[QuestionType, Callable[..., None]] = {
@@ -141,7 +134,7 @@ DRAW: dict[QuestionType, Callable[..., None]] = {
 
 def question_input(question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: dict | None = None) -> None:
     """Draw the answer widget for ``question``; :func:`collect` reads what the learner entered."""
-    DRAW[question_type(question)](question, drawn, key, previous, False)
+    DRAW[question_type(question)](question, drawn, key, previous)
 
 
 def collect(question: QuestionBase, drawn: DrawnQuestion, *, key: str, state: Mapping) -> Input:

@@ -59,6 +59,18 @@ class Difficulty(enum.StrEnum):
     HARD = "hard"
 
 
+class Pool(enum.StrEnum):
+    """Which quizzes may draw a question.
+
+    Practice questions appear in practice quizzes, lesson checks and review. Exam questions are
+    kept for unit tests and the final exam, so a learner meets them fresh; they reach review only
+    once the learner has finished the course.
+    """
+
+    PRACTICE = "practice"
+    EXAM = "exam"
+
+
 class Scoring(enum.StrEnum):
     """How a multiple-response question turns choices into a score."""
 
@@ -168,6 +180,13 @@ class QuestionBase(_Model):
         description="A safety or scope-of-practice item; a spec may fail an attempt that gets it wrong.",
     )
     tags: list[Slug] = Field(default_factory=list)
+    pool: Pool = Field(default=Pool.PRACTICE, description="practice (practice quizzes, lesson checks, review) or exam (unit tests and the final exam).")
+    exclusion_group: Slug | None = Field(
+        default=None, description="Questions that share a group cue each other, so no attempt draws more than one of them."
+    )
+    lint_accept: list[Slug] = Field(
+        default_factory=list, description="Lint rules an author has checked and decided to keep for this question."
+    )
     scenario: Text | None = Field(default=None, description="A client vignette shown above the prompt.")
     prompt: Text
     explanation: Text = Field(description="Why the right answer is right; shown after answering.")

@@ -1,4 +1,4 @@
-"""The command line: ``python -m learning validate | schema | format | users | db | backup``."""
+"""The command line: ``python -m learning validate | lint | schema | format | users | db | backup``."""
 
 from __future__ import annotations
 
@@ -14,11 +14,16 @@ from learning.errors import ContentError, LearningError
 from learning.settings import get_settings
 
 DEFAULT_BANK = Path("quiz_bank")
-DEFAULT_LESSONS = Path("lessons")
+
+
+def _course(args: argparse.Namespace):
+    """The course from ``--lessons`` and ``--bank``, else from the settings the app uses."""
+    settings = get_settings()
+    return load_course(lessons_dir=args.lessons or settings.lessons_dir, bank_dir=args.bank or settings.bank_dir)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    course = load_course(lessons_dir=args.lessons, bank_dir=args.bank)
+    course = _course(args)
     for problem in course.problems:
         print(problem)
     if course.problems:
@@ -26,6 +31,24 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     print(f"OK: {course.summary()}")
     return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from learning.lint import lint
+
+    course = _course(args)
+    for problem in course.problems:
+        print(f"error: {problem}")
+    findings = lint(course)
+    for finding in findings:
+        print(f"warning: {finding}")
+    errors = len(course.problems)
+    print(
+        f"{errors} error{'s' if errors != 1 else ''}, {len(findings)} warning{'s' if len(findings) != 1 else ''} "
+        f"in {len(course.active_questions())} active questions",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -145,9 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the lessons, syllabus, glossary, question bank and quizzes")
-    validate.add_argument("--bank", type=Path, default=DEFAULT_BANK, help="question bank folder (default: quiz_bank)")
-    validate.add_argument("--lessons", type=Path, default=DEFAULT_LESSONS, help="lessons folder (default: lessons)")
+    lint = commands.add_parser(
+        "lint",
+        help="report item-writing patterns (length cue, absolutes, duplicates, true/false balance); exit 1 only on load errors",
+    )
+    for command in (validate, lint):
+        command.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
+        command.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
     validate.set_defaults(run=_validate)
+    lint.set_defaults(run=_lint)
 
     schema = commands.add_parser("schema", help="write quiz_bank/schema.json from the models")
     schema.add_argument("--check", action="store_true", help="exit 1 when the file is out of date instead of writing it")

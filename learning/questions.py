@@ -71,6 +71,17 @@ class Pool(enum.StrEnum):
     EXAM = "exam"
 
 
+class LintRule(enum.StrEnum):
+    """The item-writing checks of :mod:`learning.lint`, named so a question can accept one."""
+
+    LONGEST_KEY = "longest-key"
+    ALL_OF_THE_ABOVE = "all-of-the-above"
+    ABSOLUTE_IN_DISTRACTOR = "absolute-in-distractor"
+    MISSING_FEEDBACK = "missing-feedback"
+    NEAR_DUPLICATE = "near-duplicate"
+    TRUE_FALSE_BALANCE = "true-false-balance"
+
+
 class Scoring(enum.StrEnum):
     """How a multiple-response question turns choices into a score."""
 
@@ -180,11 +191,13 @@ class QuestionBase(_Model):
         description="A safety or scope-of-practice item; a spec may fail an attempt that gets it wrong.",
     )
     tags: list[Slug] = Field(default_factory=list)
-    pool: Pool = Field(default=Pool.PRACTICE, description="practice (practice quizzes, lesson checks, review) or exam (unit tests and the final exam).")
+    pool: Pool = Field(
+        default=Pool.PRACTICE, description="practice (practice quizzes, lesson checks, review) or exam (unit tests and the final exam)."
+    )
     exclusion_group: Slug | None = Field(
         default=None, description="Questions that share a group cue each other, so no attempt draws more than one of them."
     )
-    lint_accept: list[Slug] = Field(
+    lint_accept: list[LintRule] = Field(
         default_factory=list, description="Lint rules an author has checked and decided to keep for this question."
     )
     scenario: Text | None = Field(default=None, description="A client vignette shown above the prompt.")

@@ -1,0 +1,15 @@
+"""Small helpers for the sentences the app and the command line print."""
+
+from __future__ import annotations
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``count(1, "question")`` is "1 question"; ``count(3, "question")`` is "3 questions"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def join(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"

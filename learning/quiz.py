@@ -21,6 +21,7 @@ from learning.grading import Grade, grade
 from learning.questions import (
     MatchingQuestion,
     OrderingQuestion,
+    Pool,
     QuestionBase,
     Response,
     Slug,
@@ -29,6 +30,7 @@ from learning.questions import (
     _ChoiceQuestion,
     check_response,
 )
+from learning.wording import count
 
 
 def _utc(value: datetime) -> datetime:
@@ -61,20 +63,39 @@ class QuizKind(enum.StrEnum):
 
 
 class BlueprintRule(BaseModel):
-    """At least ``count`` questions that test any of ``objectives``."""
+    """At least ``count`` questions that test any of ``objectives``, carry any of ``tags``, or both.
+
+    ``critical: true`` limits the rule to critical questions; in a spec with ``critical_count``
+    every other rule draws non-critical questions only.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    objectives: Annotated[list[Slug], Field(min_length=1)]
+    objectives: list[Slug] = Field(default_factory=list)
+    tags: list[Slug] = Field(default_factory=list, description="Questions carrying any of these tags.")
+    critical: bool = Field(default=False, description="Only critical questions.")
     count: Annotated[int, Field(ge=1)]
     label: str | None = Field(default=None, description="A name for the rule, such as the lesson it covers.")
 
+    @model_validator(mode="after")
+    def _selects_something(self) -> BlueprintRule:
+        if not (self.objectives or self.tags or self.critical):
+            raise ValueError("a blueprint rule needs objectives, tags or critical: true")
+        return self
+
     def covers(self, question: QuestionBase) -> bool:
-        return bool(set(self.objectives) & set(question.objectives))
+        if self.objectives and not set(self.objectives) & set(question.objectives):
+            return False
+        if self.tags and not set(self.tags) & set(question.tags):
+            return False
+        return question.critical or not self.critical
 
     @property
     def name(self) -> str:
-        return self.label or ", ".join(self.objectives)
+        if self.label:
+            return self.label
+        what = ", ".join([*self.objectives, *self.tags]) or "any topic"
+        return f"critical questions on {what}" if self.critical else what
 
 
 class QuizSpec(BaseModel):
@@ -89,7 +110,14 @@ class QuizSpec(BaseModel):
     unit: Slug | None = Field(default=None, description="The unit a unit test belongs to.")
     lessons: list[Slug] = Field(default_factory=list, description="Draw from these lessons (all when empty).")
     objectives: list[Slug] = Field(default_factory=list, description="Draw questions testing these objectives (all when empty).")
+    pools: Annotated[list[Pool], Field(min_length=1)] = Field(
+        default_factory=lambda: [Pool.PRACTICE], description="Draw from these pools: practice, exam or both."
+    )
     question_count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="How many to draw; all that match when absent.")
+    critical_count: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="Exactly this many critical questions in every attempt: the critical rules draw them, the rest is non-critical.",
+    )
     blueprint: list[BlueprintRule] = Field(
         default_factory=list, description="Rules such as 'at least 3 questions on these objectives', filled before the rest."
     )
@@ -108,6 +136,14 @@ class QuizSpec(BaseModel):
         wanted = sum(rule.count for rule in self.blueprint)
         if self.question_count is not None and wanted > self.question_count:
             raise ValueError(f"blueprint: asks for {wanted} questions but question_count is {self.question_count}")
+        critical = sum(rule.count for rule in self.blueprint if rule.critical)
+        if self.critical_count is not None:
+            if critical > self.critical_count:
+                raise ValueError(f"blueprint: asks for {critical} critical questions but critical_count is {self.critical_count}")
+            if self.question_count is None:
+                raise ValueError("critical_count: needs a question_count")
+            if self.critical_count > self.question_count:
+                raise ValueError(f"critical_count: {self.critical_count} is more than question_count ({self.question_count})")
         return self
 
     @property
@@ -132,7 +168,7 @@ class DrawnQuestion(BaseModel):
 def eligible(spec: QuizSpec, questions: Iterable[QuestionBase]) -> list[QuestionBase]:
     pool = []
     for question in questions:
-        if question.status is not Status.ACTIVE:
+        if question.status is not Status.ACTIVE or question.pool not in spec.pools:
             continue
         if spec.lessons and question.lesson not in spec.lessons:
             continue
@@ -182,35 +218,50 @@ def _draw(spec: QuizSpec, question: QuestionBase, rng: random.Random) -> DrawnQu
 def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str) -> list[DrawnQuestion]:
     """Draw the questions of one attempt: the same spec, bank and seed always give the same draw.
 
-    The blueprint is filled first, the rules with the fewest candidates first, then the rest of
-    ``question_count`` from the whole pool. Only active questions are drawn.
+    Only active questions of the spec's pools are drawn. The blueprint is filled first, the rules
+    with the fewest candidates first, then the rest of ``question_count`` from the whole pool.
+    With ``critical_count`` the attempt has exactly that many critical questions: critical rules
+    fill first, more critical questions are drawn up to the count, and everything else is
+    non-critical. Questions that share an ``exclusion_group`` never land in the same attempt.
 
     Raises:
         AssemblyError: the bank has too few active questions for the count or the blueprint.
     """
     pool = eligible(spec, questions)
     rng = random.Random(f"{spec.id}|{seed}")
-    chosen: list[QuestionBase] = []
-    taken: set[str] = set()
-    candidates = [[q for q in pool if rule.covers(q)] for rule in spec.blueprint]
+    draw = _Draw(rng)
+    fixed_critical = spec.critical_count is not None
+
+    def allowed(rule: BlueprintRule | None, question: QuestionBase) -> bool:
+        if rule is not None and not rule.covers(question):
+            return False
+        return not fixed_critical or question.critical == (rule is not None and rule.critical)
+
+    candidates = [[q for q in pool if allowed(rule, q)] for rule in spec.blueprint]
     for index in sorted(range(len(spec.blueprint)), key=lambda i: (len(candidates[i]), i)):
         rule = spec.blueprint[index]
-        have = sum(1 for q in chosen if rule.covers(q))
-        free = [q for q in candidates[index] if q.id not in taken]
+        have = sum(1 for q in draw.chosen if rule.covers(q))
         need = max(0, rule.count - have)
-        if len(free) < need:
+        if draw.take(candidates[index], need) < need:
+            available = sum(1 for q in draw.chosen if rule.covers(q))
             raise AssemblyError(
-                f"quiz {spec.id!r}: the blueprint asks for {rule.count} questions on {rule.name}, "
-                f"but only {have + len(free)} active questions test it"
+                f"quiz {spec.id!r}: the blueprint asks for {count(rule.count, 'question')} on {rule.name}, "
+                f"but only {available} can be drawn for it"
             )
-        for question in rng.sample(free, need):
-            chosen.append(question)
-            taken.add(question.id)
-    count = spec.question_count if spec.question_count is not None else max(len(pool), len(chosen))
-    rest = [q for q in pool if q.id not in taken]
-    if len(chosen) + len(rest) < count:
-        raise AssemblyError(f"quiz {spec.id!r} needs {count} questions but only {len(pool)} active questions match it")
-    chosen += rng.sample(rest, count - len(chosen))
+    if spec.critical_count is not None:
+        need = spec.critical_count - sum(q.critical for q in draw.chosen)
+        critical = [q for q in pool if q.critical]
+        if draw.take(critical, need) < need:
+            raise AssemblyError(
+                f"quiz {spec.id!r} needs {count(spec.critical_count, 'critical question')} "
+                f"but only {sum(q.critical for q in draw.chosen)} can be drawn"
+            )
+    wanted = spec.question_count if spec.question_count is not None else max(len(pool), len(draw.chosen))
+    rest = [q for q in pool if not (fixed_critical and q.critical)]
+    need = wanted - len(draw.chosen)
+    if draw.take(rest, need) < need:
+        raise AssemblyError(f"quiz {spec.id!r} needs {count(wanted, 'question')} but only {len(draw.chosen)} can be drawn together")
+    chosen = draw.chosen
     if spec.shuffle_questions:
         rng.shuffle(chosen)
     else:
@@ -219,6 +270,38 @@ def assemble(spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | s
     if not chosen:
         raise AssemblyError(f"quiz {spec.id!r}: no active questions match it")
     return [_draw(spec, q, rng) for q in chosen]
+
+
+class _Draw:
+    """The questions drawn so far, and the exclusion groups they have closed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.chosen: list[QuestionBase] = []
+        self._ids: set[str] = set()
+        self._groups: set[str] = set()
+
+    def free(self, candidates: list[QuestionBase]) -> list[QuestionBase]:
+        return [q for q in candidates if q.id not in self._ids and q.exclusion_group not in self._groups]
+
+    def take(self, candidates: list[QuestionBase], need: int) -> int:
+        """Draw up to ``need`` of ``candidates`` at random, one per exclusion group; returns how many."""
+        if need <= 0:
+            return 0
+        order = self.free(candidates)
+        self.rng.shuffle(order)
+        taken = 0
+        for question in order:
+            if taken == need:
+                break
+            if question.exclusion_group is not None:
+                if question.exclusion_group in self._groups:
+                    continue
+                self._groups.add(question.exclusion_group)
+            self.chosen.append(question)
+            self._ids.add(question.id)
+            taken += 1
+        return taken
 
 
 class AttemptStatus(enum.StrEnum):

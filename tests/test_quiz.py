@@ -42,7 +42,7 @@ def test_blueprint_is_honoured(questions) -> None:
 
 
 def test_blueprint_that_cannot_be_filled(questions) -> None:
-    with pytest.raises(AssemblyError, match="asks for 2 questions on hours, but only 1 active questions test it"):
+    with pytest.raises(AssemblyError, match="asks for 2 questions on hours, but only 1 can be drawn for it"):
         assemble(spec(question_count=4, blueprint=[{"objectives": ["obj-hours"], "count": 2, "label": "hours"}]), questions, seed=1)
 
 
@@ -61,6 +61,53 @@ def test_only_active_questions_and_chosen_lessons(questions) -> None:
     drawn = assemble(spec(lessons=["goals"]), questions, seed=3)
     assert "sample-single-choice" not in {d.id for d in drawn}
     assert len(drawn) == len(questions) - 1
+
+
+def test_pools_keep_exam_questions_out_of_practice(questions) -> None:
+    exam = [build("true_false", id=f"exam-{n}", pool="exam") for n in range(3)]
+    practice = {d.id for d in assemble(spec(), questions + exam, seed=1)}
+    assert practice == {q.id for q in questions}
+    assert {d.id for d in assemble(spec(pools=["exam"]), questions + exam, seed=1)} == {q.id for q in exam}
+    assert len(assemble(spec(pools=["practice", "exam"]), questions + exam, seed=1)) == len(questions) + 3
+
+
+def test_exclusion_groups_never_share_an_attempt() -> None:
+    grouped = [build("true_false", id=f"twin-{n}", exclusion_group="twins") for n in range(3)]
+    others = [build("true_false", id=f"other-{n}") for n in range(3)]
+    for seed in range(40):
+        drawn = [d.id for d in assemble(spec(question_count=4), grouped + others, seed=seed)]
+        assert sum(i.startswith("twin") for i in drawn) == 1
+    with pytest.raises(AssemblyError, match="needs 5 questions but only 4 can be drawn together"):
+        assemble(spec(question_count=5), grouped + others, seed=1)
+
+
+def test_a_fixed_critical_block_by_tag() -> None:
+    """Hand-worked: 3 clot and 2 scope critical questions, 4 plain ones; 2 clot + 1 any critical + 3 plain."""
+    bank = [build("true_false", id=f"clot-{n}", critical=True, tags=["safety-clot"]) for n in range(3)]
+    bank += [build("true_false", id=f"scope-{n}", critical=True, tags=["safety-scope"]) for n in range(2)]
+    bank += [build("true_false", id=f"plain-{n}", objectives=["obj-techniques"]) for n in range(4)]
+    quiz = spec(
+        question_count=6,
+        critical_count=3,
+        blueprint=[
+            {"tags": ["safety-clot"], "critical": True, "count": 2},
+            {"objectives": ["obj-techniques"], "count": 2},
+        ],
+    )
+    for seed in range(60):
+        drawn = {d.id: d for d in assemble(quiz, bank, seed=seed)}
+        assert sum(d.critical for d in drawn.values()) == 3
+        assert sum(i.startswith("clot") for i in drawn) >= 2
+        assert sum(i.startswith("plain") for i in drawn) == 3
+
+
+def test_critical_count_must_fit() -> None:
+    with pytest.raises(ValidationError, match="asks for 3 critical questions but critical_count is 2"):
+        spec(question_count=5, critical_count=2, blueprint=[{"tags": ["x"], "critical": True, "count": 3}])
+    with pytest.raises(ValidationError, match="a blueprint rule needs objectives, tags or critical"):
+        spec(question_count=5, blueprint=[{"count": 1}])
+    with pytest.raises(ValidationError, match="critical_count: needs a question_count"):
+        spec(critical_count=1)
 
 
 def test_pinned_options_keep_their_place() -> None:

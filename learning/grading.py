@@ -124,11 +124,22 @@ def _ordering(question: OrderingQuestion, response: OrderingResponse) -> Outcome
     return right / len(question.items), feedback
 
 
+_DROPPED = frozenset(".'’‘\"“”`´")
+
+
 def normalise(text: str) -> str:
-    """Fold case and accents, trim, and collapse runs of white space, for short-answer matching."""
+    """Fold case and accents, ignore punctuation, trim, and collapse runs of white space.
+
+    Full stops, apostrophes and quotes are dropped ("Remedial." is "remedial", "S.O.A.P." is
+    "soap"); other punctuation separates words ("stretch-reflex" is "stretch reflex").
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    kept = (
+        "" if c in _DROPPED else " " if unicodedata.category(c).startswith("P") else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
+    return " ".join("".join(kept).casefold().split())
 
 
 def short_answer_matches(pattern: str, text: str) -> bool:

@@ -44,6 +44,10 @@ CASES = [
     ("short_answer", {}, {"text": "deep transverse friction"}, 1.0),
     ("short_answer", {}, {"text": "  Deep   Transverse FRICTION "}, 1.0),
     ("short_answer", {}, {"text": "déep transvérse friction"}, 1.0),
+    ("short_answer", {}, {"text": "Deep transverse friction."}, 1.0),
+    ("short_answer", {}, {"text": "deep-transverse friction!"}, 1.0),
+    ("short_answer", {}, {"text": "'deep transverse' friction"}, 1.0),
+    ("short_answer", {}, {"text": "deeptransverse friction"}, 0.0),
     ("short_answer", {}, {"text": "transverse friction"}, 0.5),
     ("short_answer", {}, {"text": "cross-fiber"}, 0.0),
     ("short_answer", {}, {"text": ""}, 0.0),
@@ -136,3 +140,19 @@ def test_short_answer_matching(pattern: str, text: str, matches: bool) -> None:
 
 def test_normalise_folds_case_accents_and_space() -> None:
     assert normalise("  Éffleurage\tÀ  la  SUÉDOISE ") == "effleurage a la suedoise"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Remedial.", "remedial"),
+        ("stretch-reflex", "stretch reflex"),
+        ("“Stretch reflex”!", "stretch reflex"),
+        ("S.O.A.P. notes", "soap notes"),
+        ("the client's", "the clients"),
+        ("pain/weakness", "pain weakness"),
+        ("MMI (maximum medical improvement)", "mmi maximum medical improvement"),
+    ],
+)
+def test_normalise_ignores_punctuation(text: str, expected: str) -> None:
+    assert normalise(text) == expected

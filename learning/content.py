@@ -140,6 +140,15 @@ class Lesson(_Model):
         return self
 
 
+FIGURE = re.compile(r"^!\[(?P<alt>[^\]\n]+)\]\((?P<source>figures/[A-Za-z0-9_-]+\.svg)\)[ \t]*$", re.MULTILINE)
+"""A figure: a line of its own ``![alt text](figures/NAME.svg)``, served from the lessons folder."""
+
+
+def figures(markdown: str) -> list[tuple[str, str]]:
+    """Every figure in ``markdown`` as ``(alt text, path relative to the lessons folder)``."""
+    return [(m["alt"].strip(), m["source"]) for m in FIGURE.finditer(markdown)]
+
+
 def links(markdown: str) -> list[tuple[str, str, str | None]]:
     """Every ``glossary:`` and ``lesson:`` link in ``markdown`` as ``(kind, target, anchor)``."""
     return [(m["kind"], m["target"], m["anchor"]) for m in LINK.finditer(markdown)]

@@ -16,11 +16,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from learning.bank import Bank, display_path, load_bank
-from learning.content import Glossary, Lesson, Syllabus, Unit, links, load_glossary, load_lessons, load_syllabus
+from learning.content import Glossary, Lesson, Syllabus, Unit, figures, links, load_glossary, load_lessons, load_syllabus
 from learning.errors import AssemblyError
 from learning.problems import Problem, problems_from_validation
-from learning.questions import QuestionBase, Status, question_type
-from learning.quiz import QuizSpec, assemble
+from learning.questions import Pool, QuestionBase, Status, question_type
+from learning.quiz import QuizKind, QuizSpec, assemble
 
 SYLLABUS_FILE = "syllabus.yaml"
 GLOSSARY_FILE = "glossary.yaml"
@@ -38,6 +38,14 @@ class Course:
     quizzes: list[QuizSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     question_files: dict[str, Path] = field(default_factory=dict)
+    lessons_dir: Path | None = None
+
+    def figure_path(self, source: str) -> Path | None:
+        """The file of a lesson figure (``figures/NAME.svg``), or None when it is not there."""
+        if self.lessons_dir is None:
+            return None
+        path = self.lessons_dir / source
+        return path if path.is_file() else None
 
     @property
     def units(self) -> list[Unit]:
@@ -54,6 +62,14 @@ class Course:
 
     def quiz(self, quiz_id: str) -> QuizSpec | None:
         return next((q for q in self.quizzes if q.id == quiz_id), None)
+
+    def final_exam_ids(self) -> set[str]:
+        return {quiz.id for quiz in self.quizzes if quiz.kind is QuizKind.FINAL_EXAM}
+
+    def reviewable(self, *, course_finished: bool) -> set[str]:
+        """The questions spaced review may bring back: active practice questions, and the exam
+        pool too once the learner has finished the course (passed the final exam)."""
+        return {q.id for q in self.active_questions() if q.pool is Pool.PRACTICE or course_finished}
 
     def active_questions(self, *, lesson: str | None = None) -> list[QuestionBase]:
         return [q for q in self.questions if q.status is Status.ACTIVE and (lesson is None or q.lesson == lesson)]
@@ -116,6 +132,12 @@ def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
 
     kept_lessons = []
     for lesson in lessons:
+        # A missing figure is reported, but the lesson is still served without it.
+        problems += [
+            Problem(file=f"lessons/{lesson.id}.md", lesson=lesson.id, field="body", message=f"figure {source}: no such file")
+            for _alt, source in figures(lesson.body)
+            if not (lessons_dir / source).is_file()
+        ]
         found = _lesson_problems(lesson, unit_ids, objective_ids, term_ids, lesson_index, question_index)
         problems += found
         if not found:
@@ -138,6 +160,7 @@ def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
         quizzes=kept_quizzes,
         problems=problems,
         question_files={q.id: bank.files[q.id] for q in questions},
+        lessons_dir=lessons_dir,
     )
 
 
@@ -195,6 +218,10 @@ def _lesson_problems(
             found.append(problem(f"check_questions[{position}]", f"no active question {question_id!r}"))
         elif question.lesson != lesson.id:
             found.append(problem(f"check_questions[{position}]", f"question {question_id!r} belongs to lesson {question.lesson!r}"))
+        elif question.pool is not Pool.PRACTICE:
+            found.append(
+                problem(f"check_questions[{position}]", f"question {question_id!r} is in the exam pool; checks use practice questions")
+            )
     return found
 
 

@@ -135,9 +135,7 @@ def normalise(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     kept = (
-        "" if c in _DROPPED else " " if unicodedata.category(c).startswith("P") else c
-        for c in decomposed
-        if not unicodedata.combining(c)
+        "" if c in _DROPPED else " " if unicodedata.category(c).startswith("P") else c for c in decomposed if not unicodedata.combining(c)
     )
     return " ".join("".join(kept).casefold().split())
 

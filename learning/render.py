@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from learning.content import Glossary, GlossaryTerm
+from learning.content import FIGURE, Glossary, GlossaryTerm
 
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):[^)]*\)", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[")
 _IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
 
 
@@ -40,14 +41,20 @@ class Rendered:
 class Block:
     """A piece of a section: plain Markdown, an "In practice" note, or another quotation."""
 
-    kind: str  # "markdown", "in_practice" or "quote"
-    text: str
+    kind: str  # "markdown", "in_practice", "quote" or "figure"
+    text: str  # for a figure, its alt text
+    source: str | None = None  # for a figure, its path relative to the lessons folder
 
 
 def escape_html(markdown: str) -> str:
     """Neutralise raw HTML and script links in authored Markdown; Markdown itself is kept."""
     without_tags = _HTML_TAG.sub("&lt;", markdown)
     return _UNSAFE_LINK.sub("](#)", without_tags)
+
+
+def _no_images(markdown: str) -> str:
+    """Images become plain links: a page never loads an image from an address authors type."""
+    return _IMAGE.sub("[", markdown)
 
 
 def render_markdown(markdown: str, glossary: Glossary) -> Rendered:
@@ -71,7 +78,8 @@ def render_markdown(markdown: str, glossary: Glossary) -> Rendered:
 
 
 def blocks(markdown: str) -> list[Block]:
-    """Split Markdown into runs of plain text and block quotations ("In practice" notes apart)."""
+    """Split Markdown into runs of plain text, block quotations ("In practice" notes apart) and
+    figures (a line of its own ``![alt](figures/NAME.svg)``); any other image becomes a link."""
     result: list[Block] = []
     plain: list[str] = []
     quote: list[str] = []
@@ -79,20 +87,25 @@ def blocks(markdown: str) -> list[Block]:
     def flush_plain() -> None:
         text = "\n".join(plain).strip()
         if text:
-            result.append(Block("markdown", text))
+            result.append(Block("markdown", _no_images(text)))
         plain.clear()
 
     def flush_quote() -> None:
         text = "\n".join(quote).strip()
         if text:
             if _IN_PRACTICE.match(text):
-                result.append(Block("in_practice", _IN_PRACTICE.sub("", text, count=1)))
+                result.append(Block("in_practice", _no_images(_IN_PRACTICE.sub("", text, count=1))))
             else:
-                result.append(Block("quote", text))
+                result.append(Block("quote", _no_images(text)))
         quote.clear()
 
     for line in markdown.splitlines():
-        if line.lstrip().startswith(">"):
+        figure = FIGURE.fullmatch(line)
+        if figure is not None:
+            flush_quote()
+            flush_plain()
+            result.append(Block("figure", figure["alt"].strip(), figure["source"]))
+        elif line.lstrip().startswith(">"):
             flush_plain()
             quote.append(line.lstrip()[1:].removeprefix(" "))
         else:
@@ -105,5 +118,5 @@ def blocks(markdown: str) -> list[Block]:
 
 
 def inline(text: str) -> str:
-    """Authored text for a label or option: HTML escaped, Markdown kept."""
-    return escape_html(text)
+    """Authored text for a label or option: HTML escaped, Markdown kept, images as links."""
+    return _no_images(escape_html(text))

@@ -8,6 +8,7 @@ import pytest
 
 from learning import load_course
 from learning.content import parse_lesson
+from tests.conftest import write_course
 
 GOOD = """\
 ---
@@ -107,3 +108,17 @@ def test_syllabus_duplicates(tmp_path: Path, course_dirs) -> None:
     syllabus.write_text(syllabus.read_text() + "  - {id: obj-goals, text: Again.}\n")
     course = load_course(lessons_dir=lessons, bank_dir=bank)
     assert "lessons/syllabus.yaml: objectives[3].id: 'obj-goals' appears twice" in [str(p) for p in course.problems]
+
+
+def test_a_missing_figure_is_reported_and_the_lesson_still_served(tmp_path) -> None:
+    lessons, bank = write_course(tmp_path)
+    path = lessons / "techniques.md"
+    path.write_text(path.read_text() + "\n![A diagram of nothing](figures/missing.svg)\n")
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert [str(p) for p in course.problems] == ['lessons/techniques.md: lesson "techniques": body: figure figures/missing.svg: no such file']
+    assert course.lesson("techniques") is not None
+    (lessons / "figures").mkdir()
+    (lessons / "figures" / "missing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title></svg>')
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert course.problems == []
+    assert course.figure_path("figures/missing.svg") == lessons / "figures" / "missing.svg"

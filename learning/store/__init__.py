@@ -29,7 +29,7 @@ class Store:
         settings = settings or Settings()
         self.db = database
         self.accounts = Accounts(database, max_failed=settings.max_failed_sign_ins, lockout=timedelta(minutes=settings.lockout_minutes))
-        self.review = Review(database, self.accounts)
+        self.review = Review(database, self.accounts, course)
         self.attempts = Attempts(database, self.accounts, self.review, course)
         self.progress = Progress(database, self.accounts, course)
         self.exports = Exports(database, self.accounts, course, site_url=settings.site_url)

@@ -9,6 +9,7 @@ exam is brought forward to the day before it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from fsrs import Card, Rating, Scheduler
@@ -16,9 +17,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from learning.course import Course
 from learning.store.accounts import Accounts, User
 from learning.store.database import Database
-from learning.store.tables import ReviewCardRow, ReviewLogRow, UserRow
+from learning.store.tables import AttemptRow, ReviewCardRow, ReviewLogRow, UserRow
 
 _scheduler = Scheduler(enable_fuzzing=False)
 
@@ -64,9 +66,19 @@ class ReviewSummary(BaseModel):
 class Review:
     """The spaced-review cards of every learner."""
 
-    def __init__(self, database: Database, accounts: Accounts) -> None:
+    def __init__(self, database: Database, accounts: Accounts, course: Callable[[], Course]) -> None:
         self.db = database
         self.accounts = accounts
+        self.course = course
+
+    def _reviewable(self, session: Session, learner_id: int) -> set[str]:
+        """The question ids this learner's review may show (see :meth:`Course.reviewable`)."""
+        course = self.course()
+        finals = course.final_exam_ids()
+        finished = bool(finals) and session.scalar(
+            select(func.count()).where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id.in_(finals), AttemptRow.passed.is_(True))
+        )
+        return course.reviewable(course_finished=bool(finished))
 
     def record(
         self,
@@ -99,12 +111,11 @@ class Review:
             )
         )
 
-    def due(
-        self, actor: User, learner_id: int, *, now: datetime, active: set[str] | None = None, limit: int | None = None
-    ) -> list[DueCard]:
-        """The learner's cards due now, the most recently due first; ``active`` keeps only those question ids."""
+    def due(self, actor: User, learner_id: int, *, now: datetime, limit: int | None = None) -> list[DueCard]:
+        """The learner's cards due now, the most recently due first, for questions review may show."""
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
+            active = self._reviewable(session, learner_id)
             exam_date = session.scalar(select(UserRow.exam_date).where(UserRow.id == learner_id))
             query = select(ReviewCardRow).where(ReviewCardRow.user_id == learner_id)
             if exam_date is None or now >= datetime.combine(exam_date, time(0, 0), tzinfo=UTC):
@@ -113,21 +124,19 @@ class Review:
             cards = []
             for row in rows:
                 when = effective_due(row.due, exam_date, now)
-                if when <= now and (active is None or row.question_id in active):
+                if when <= now and row.question_id in active:
                     cards.append(DueCard(question_id=row.question_id, due=when, reviews=row.reviews))
         cards.sort(key=lambda c: (c.due, c.question_id), reverse=True)
         return cards[:limit] if limit else cards
 
-    def summary(self, actor: User, learner_id: int, *, now: datetime, active: set[str] | None = None) -> ReviewSummary:
-        due_now = self.due(actor, learner_id, now=now, active=active)
+    def summary(self, actor: User, learner_id: int, *, now: datetime) -> ReviewSummary:
+        due_now = self.due(actor, learner_id, now=now)
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
+            active = self._reviewable(session, learner_id)
             exam_date = session.scalar(select(UserRow.exam_date).where(UserRow.id == learner_id))
-            total = session.scalar(select(func.count()).where(ReviewCardRow.user_id == learner_id)) or 0
-            upcoming = [
-                effective_due(r.due, exam_date, now)
-                for r in session.scalars(select(ReviewCardRow).where(ReviewCardRow.user_id == learner_id, ReviewCardRow.due > now))
-                if active is None or r.question_id in active
-            ]
+            cards = list(session.execute(select(ReviewCardRow.question_id, ReviewCardRow.due).where(ReviewCardRow.user_id == learner_id)))
+            total = sum(1 for c in cards if c.question_id in active)
+            upcoming = [effective_due(c.due, exam_date, now) for c in cards if c.due > now and c.question_id in active]
         later = [d for d in upcoming if d > now]
         return ReviewSummary(due_now=len(due_now), next_due=min(later) if later else None, cards=total)

@@ -41,6 +41,10 @@ def show_markdown(text: str, course: Course) -> None:
             st.info(f"**In practice:** {block.text}", icon=":material/medical_services:")
         elif block.kind == "quote":
             st.markdown("\n".join(f"> {line}" for line in block.text.splitlines()))
+        elif block.kind == "figure":
+            path = course.figure_path(block.source or "")
+            if path is not None:
+                st.image(str(path), alt=block.text, width="stretch")
         else:
             st.markdown(block.text)
 

@@ -127,3 +127,36 @@ def test_effective_due() -> None:
     assert effective_due(due, None, NOW) == due
     assert effective_due(due, date(2026, 3, 10), NOW).isoformat() == "2026-03-09T00:00:00+00:00"
     assert effective_due(due, date(2026, 3, 2), NOW) == due  # the exam is today: nothing to bring forward
+
+
+def test_exam_pool_questions_reach_review_only_after_the_final_exam_is_passed(database_url, tmp_path) -> None:
+    import json
+
+    from learning import load_course
+    from learning.store import Role, Store
+    from tests.conftest import question, write_bank, write_course
+    from tests.store.conftest import PASSWORD
+
+    lessons, bank = write_course(tmp_path / "course")
+    write_bank(bank, "exam.json", [question("true_false", id="exam-tf", lesson="techniques", objectives=["obj-techniques"], pool="exam")])
+    final = {"id": "final", "title": "Final", "kind": "final_exam", "pools": ["exam"], "feedback_mode": "exam", "pass_mark": 1.0}
+    (bank / "quizzes").mkdir(exist_ok=True)
+    (bank / "quizzes" / "final.json").write_text(json.dumps(final))
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert course.problems == []
+    store = Store.open(database_url, course=lambda: course)
+    try:
+        learner = store.accounts.create("ada", PASSWORD, role=Role.LEARNER, now=NOW)
+        spec = course.quiz("final")
+        failed = store.attempts.start(learner, spec, now=NOW)
+        store.attempts.answer(learner, failed.id, "exam-tf", TF_WRONG, now=NOW)
+        store.attempts.submit(learner, failed.id, now=NOW)
+        later = NOW + timedelta(days=30)
+        assert store.review.due(learner, learner.id, now=later) == []
+        assert store.review.summary(learner, learner.id, now=later).cards == 0
+        passed = store.attempts.start(learner, spec, now=later)
+        store.attempts.answer(learner, passed.id, "exam-tf", TF, now=later)
+        store.attempts.submit(learner, passed.id, now=later)
+        assert [c.question_id for c in store.review.due(learner, learner.id, now=later + timedelta(days=60))] == ["exam-tf"]
+    finally:
+        store.close()

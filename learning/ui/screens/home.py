@@ -23,8 +23,7 @@ def render() -> None:
     store = services.store()
     now = services.now()
     board = store.progress.dashboard(user, user.id)
-    active = {q.id for q in course.active_questions()}
-    reviews = store.review.summary(user, user.id, now=now, active=active)
+    reviews = store.review.summary(user, user.id, now=now)
 
     st.title(f"Welcome, {user.display_name}")
     _continue(user, course, board, now)

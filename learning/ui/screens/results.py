@@ -37,7 +37,7 @@ def render() -> None:
         count = len(stored.attempt.answers)
         right = sum(a.grade.correct for a in stored.attempt.answers.values())
         st.success(f"You reviewed {count} question{'s' if count != 1 else ''} and got {right} right.", icon=":material/celebration:")
-        summary = store.review.summary(user, user.id, now=services.now(), active={q.id for q in course.active_questions()})
+        summary = store.review.summary(user, user.id, now=services.now())
         if summary.due_now:
             st.markdown(f"{summary.due_now} more {'are' if summary.due_now != 1 else 'is'} due now.")
         elif summary.next_due:

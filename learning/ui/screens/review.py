@@ -24,7 +24,6 @@ def review_spec() -> QuizSpec:
 def render() -> None:
     user = session.require_user()
     store = services.store()
-    course = services.course()
     now = services.now()
     st.title("Review")
     unfinished = store.attempts.unfinished(user, now=now, quiz_id=REVIEW_ID)
@@ -33,8 +32,7 @@ def render() -> None:
         st.markdown(f"You are part-way through a review: {len(attempt.attempt.answers)} of {len(attempt.attempt.questions)} done.")
         nav.link("Carry on reviewing", "quiz", icon=":material/play_arrow:", quiz=REVIEW_ID)
         return
-    active = {q.id for q in course.active_questions()}
-    summary = store.review.summary(user, user.id, now=now, active=active)
+    summary = store.review.summary(user, user.id, now=now)
     last = st.session_state.pop("review-finished", None)
     if last:
         st.success(f"Well done: you reviewed {last} question{'s' if last != 1 else ''}.", icon=":material/celebration:")

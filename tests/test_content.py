@@ -115,7 +115,8 @@ def test_a_missing_figure_is_reported_and_the_lesson_still_served(tmp_path) -> N
     path = lessons / "techniques.md"
     path.write_text(path.read_text() + "\n![A diagram of nothing](figures/missing.svg)\n")
     course = load_course(lessons_dir=lessons, bank_dir=bank)
-    assert [str(p) for p in course.problems] == ['lessons/techniques.md: lesson "techniques": body: figure figures/missing.svg: no such file']
+    expected = 'lessons/techniques.md: lesson "techniques": body: figure figures/missing.svg: no such file'
+    assert [str(p) for p in course.problems] == [expected]
     assert course.lesson("techniques") is not None
     (lessons / "figures").mkdir()
     (lessons / "figures" / "missing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title></svg>')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import streamlit as st
 
@@ -12,13 +11,6 @@ from learning.ui import nav, services, session
 from learning.ui.screens import signin
 
 log = logging.getLogger("learning.ui")
-VIEWS = Path(__file__).resolve().parent / "views"
-SIGNED_IN_PATHS = ("home", "review", "progress", "lesson", "quiz", "results", "classes", "course-files", "sign-out")
-
-
-def _view(name: str) -> Path:
-    """The page script of a screen (file-based pages, so AppTest can switch to them)."""
-    return VIEWS / f"{name}.py"
 
 
 def sign_out() -> None:
@@ -57,37 +49,15 @@ def run() -> None:
     if user is None:
         # Every address of the app shows the sign-in screen until someone signs in; then the same
         # address opens the real page, so a deep link or a refresh lands where the learner was.
-        pages = [st.Page(signin.render, title="Sign in", url_path="signin", default=True)]
-        pages += [st.Page(signin.render, title="Sign in", url_path=path, visibility="hidden") for path in SIGNED_IN_PATHS]
-        current = st.navigation(pages, position="hidden")
-        nav.PAGES.clear()
-        nav.PAGES.update({page.url_path: page for page in pages})
-        nav.CURRENT = current.url_path
+        pages = nav.signed_out_pages(signin.render)
+        current = st.navigation(list(pages.values()), position="hidden")
+        nav.begin_run(pages, current.url_path)
         current.run()
         return
 
-    study = {
-        "home": st.Page(_view("home"), title="Course", icon=":material/map:", url_path="home", default=True),
-        "review": st.Page(_view("review"), title="Review", icon=":material/replay:", url_path="review"),
-        "progress": st.Page(_view("progress"), title="Progress", icon=":material/insights:", url_path="progress"),
-        "lesson": st.Page(_view("lesson"), title="Lesson", url_path="lesson", visibility="hidden"),
-        "quiz": st.Page(_view("quiz"), title="Quiz", url_path="quiz", visibility="hidden"),
-        "results": st.Page(_view("results"), title="Results", url_path="results", visibility="hidden"),
-    }
-    teach = {}
-    if user.is_instructor:
-        teach = {
-            "classes": st.Page(_view("classes"), title="Classes", icon=":material/groups:", url_path="classes"),
-            "problems": st.Page(_view("course_files"), title="Course files", icon=":material/fact_check:", url_path="course-files"),
-        }
-    account = {"sign-out": st.Page(_view("sign_out"), title="Sign out", icon=":material/logout:", url_path="sign-out")}
-    nav.PAGES.clear()
-    nav.PAGES.update({**study, **teach, **account})
-    sections = {"": list(study.values())}
-    if teach:
-        sections["Teach"] = list(teach.values())
-    sections[f"{user.display_name}"] = list(account.values())
-    page = st.navigation(sections, position="top")
+    pages = nav.signed_in_pages(instructor=user.is_instructor)
+    page = st.navigation(nav.sections(pages, account=user.display_name), position="top")
+    nav.begin_run(pages, page.url_path)
     try:
         page.run()
     except LearningError as error:

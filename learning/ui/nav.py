@@ -1,19 +1,104 @@
-"""The app's pages, built once per run from the signed-in person's role, so screens can link to each other."""
+"""The app's pages: one definition table, and the page table of the run in progress.
+
+Every page is one row of :data:`PAGES`; its name is its URL path, its key and (with ``_`` for
+``-``) its view file under ``views/``. Adding a page is one row plus its screen.
+
+Streamlit runs every browser session's script in the same process, each run on its own thread.
+The page table a run builds from the signed-in person's role therefore lives in a thread-local
+set at the start of that run (:func:`begin_run`), never in a module global two sessions could
+overwrite between building it and switching page.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
 import streamlit as st
 
-PAGES: dict[str, st.Page] = {}
-CURRENT: str | None = None  # the url path of the page this run shows
+VIEWS = Path(__file__).resolve().parent / "views"
+
+
+@dataclass(frozen=True)
+class PageDef:
+    """One page of the app."""
+
+    name: str  # URL path, key and view file
+    title: str
+    icon: str | None = None
+    section: str = ""  # "" for the study pages, "Teach" for instructors' pages, "account" for sign-out
+    hidden: bool = False  # reached by links, not listed in the navigation
+    instructor: bool = False
+    default: bool = False
+
+    @property
+    def view(self) -> Path:
+        return VIEWS / f"{self.name.replace('-', '_')}.py"
+
+
+TEACH = "Teach"
+ACCOUNT = "account"
+PAGES: tuple[PageDef, ...] = (
+    PageDef("home", "Course", ":material/map:", default=True),
+    PageDef("review", "Review", ":material/replay:"),
+    PageDef("progress", "Progress", ":material/insights:"),
+    PageDef("lesson", "Lesson", hidden=True),
+    PageDef("quiz", "Quiz", hidden=True),
+    PageDef("results", "Results", hidden=True),
+    PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
+    PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
+    PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
+)
+
+_run = threading.local()
+
+
+def signed_in_pages(*, instructor: bool) -> dict[str, st.Page]:
+    """The pages a signed-in person may open, by name."""
+    return {
+        d.name: st.Page(
+            d.view, title=d.title, icon=d.icon, url_path=d.name, default=d.default, visibility="hidden" if d.hidden else "visible"
+        )
+        for d in PAGES
+        if instructor or not d.instructor
+    }
+
+
+def signed_out_pages(render: Callable[[], None]) -> dict[str, st.Page]:
+    """Every address shows ``render`` (the sign-in screen) until someone signs in."""
+    pages = {"signin": st.Page(render, title="Sign in", url_path="signin", default=True)}
+    pages |= {d.name: st.Page(render, title="Sign in", url_path=d.name, visibility="hidden") for d in PAGES}
+    return pages
+
+
+def sections(pages: dict[str, st.Page], *, account: str) -> dict[str, list[st.Page]]:
+    """The navigation menu: study pages, then the instructor's, then the account (named ``account``)."""
+    grouped: dict[str, list[st.Page]] = {}
+    for d in PAGES:
+        if d.name in pages:
+            grouped.setdefault(account if d.section == ACCOUNT else d.section, []).append(pages[d.name])
+    return grouped
+
+
+def begin_run(pages: dict[str, st.Page], current: str) -> None:
+    """Record this run's page table and current page (called once per run, before the page runs)."""
+    _run.pages = pages
+    _run.current = current
+
+
+def current() -> str | None:
+    """The URL path of the page this run shows."""
+    return getattr(_run, "current", None)
 
 
 def page(name: str) -> st.Page:
-    return PAGES[name]
+    return _run.pages[name]
 
 
 def go(name: str, **query_params: str) -> None:
-    st.switch_page(PAGES[name], query_params=query_params or None)
+    st.switch_page(page(name), query_params=query_params or None)
 
 
 def link(label: str, name: str, *, icon: str | None = None, key: str | None = None, **query_params: str) -> None:

@@ -50,7 +50,7 @@ def _sign_in() -> None:
 def _enter(user) -> None:
     """Signed in: stay on the address the person came to (a deep link or a refresh), except sign-out."""
     session.sign_in(user)
-    if nav.CURRENT == "sign-out":
+    if nav.current() == "sign-out":
         st.switch_page(nav.page("home"))
     st.rerun()
 

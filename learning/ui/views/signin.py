@@ -1,5 +1,0 @@
-"""The signin page."""
-
-from learning.ui.screens.signin import render
-
-render()

@@ -3,15 +3,15 @@
 Every page is one row of :data:`PAGES`; its name is its URL path, its key and (with ``_`` for
 ``-``) its view file under ``views/``. Adding a page is one row plus its screen.
 
-Streamlit runs every browser session's script in the same process, each run on its own thread.
-The page table a run builds from the signed-in person's role therefore lives in a thread-local
-set at the start of that run (:func:`begin_run`), never in a module global two sessions could
+Streamlit runs every browser session's script in the same process, on threads of its own. The
+page table a run builds from the signed-in person's role therefore lives in that session's
+``st.session_state`` (set by :func:`begin_run` at the start of every full run, and still there
+when a dialog or fragment reruns alone), never in a module global that two sessions could
 overwrite between building it and switching page.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +52,8 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
 
-_run = threading.local()
+_TABLE = "_nav_pages"
+_CURRENT = "_nav_current"
 
 
 def signed_in_pages(*, instructor: bool) -> dict[str, st.Page]:
@@ -84,17 +85,17 @@ def sections(pages: dict[str, st.Page], *, account: str) -> dict[str, list[st.Pa
 
 def begin_run(pages: dict[str, st.Page], current: str) -> None:
     """Record this run's page table and current page (called once per run, before the page runs)."""
-    _run.pages = pages
-    _run.current = current
+    st.session_state[_TABLE] = pages
+    st.session_state[_CURRENT] = current
 
 
 def current() -> str | None:
     """The URL path of the page this run shows."""
-    return getattr(_run, "current", None)
+    return st.session_state.get(_CURRENT)
 
 
 def page(name: str) -> st.Page:
-    return _run.pages[name]
+    return st.session_state[_TABLE][name]
 
 
 def go(name: str, **query_params: str) -> None:

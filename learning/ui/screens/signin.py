@@ -49,9 +49,11 @@ def _sign_in() -> None:
 
 def _enter(user) -> None:
     """Signed in: stay on the address the person came to (a deep link or a refresh), except sign-out."""
+    leaving = nav.current() == "sign-out"
+    home = nav.page("home")
     session.sign_in(user)
-    if nav.current() == "sign-out":
-        st.switch_page(nav.page("home"))
+    if leaving:
+        st.switch_page(home)
     st.rerun()
 
 

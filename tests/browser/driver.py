@@ -28,11 +28,32 @@ class Learner:
         self.page.goto(self.base_url)
 
     def idle(self) -> None:
-        """Wait until Streamlit has finished the current run."""
+        """Wait until the app is connected and Streamlit has finished every run a click started.
+
+        The app root carries the script's state (``data-test-script-state``); a click's rerun
+        request reaches the server a moment after the click, so the state is read only after the
+        frontend has had time to send it, and must then stay finished (Streamlit's own end-to-end
+        tests wait the same way). Acting only on a finished run means no click lands on a button
+        that a rerun is about to replace.
+        """
+        self.page.wait_for_timeout(120)
         self.page.wait_for_function(
-            '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
+            """() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState === 'running') {
+                    window.__idleSince = undefined;
+                    return false;
+                }
+                window.__idleSince = window.__idleSince || performance.now();
+                return performance.now() - window.__idleSince > 150;
+            }""",
+            polling=50,
         )
-        self.page.wait_for_timeout(150)
+
+    def click(self, target: Locator) -> None:
+        """Click, then wait for the run the click starts to finish."""
+        target.click()
+        self.idle()
 
     def textbox(self, name: str) -> Locator:
         return self.page.get_by_role("textbox", name=name, exact=True)
@@ -44,27 +65,28 @@ class Learner:
         """An in-app link (drawn as a link, or as a link-styled button that wraps on phones)."""
         return self.page.get_by_role("link", name=name).or_(self.page.get_by_role("button", name=name))
 
+    @property
+    def phone(self) -> bool:
+        return (self.page.viewport_size or {}).get("width", 1000) < 640
+
     def go(self, name: str) -> None:
-        """Follow a navigation link; on a phone the navigation sits behind the menu button."""
-        link = self.page.locator("[data-testid='stTopNavLink'], [data-testid='stSidebarNavLink']").filter(
-            has=self.page.get_by_text(name, exact=True)
-        )
-        visible = [
-            candidate
-            for candidate in link.all()
-            if candidate.is_visible() and candidate.bounding_box() and candidate.bounding_box()["x"] >= 0
-        ]
-        if not visible:
-            self.page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
-            self.page.wait_for_timeout(400)
-            visible = [c for c in link.all() if c.is_visible() and c.bounding_box() and c.bounding_box()["x"] >= 0]
-        visible[0].click()
+        """Follow a navigation link: in the top bar on a desktop, behind the menu button on a phone."""
         self.idle()
-        sidebar = self.page.locator("[data-testid='stSidebar'][data-collapsed='false']")
-        if sidebar.count() and (self.page.viewport_size or {}).get("width", 1000) < 640:
+        page = self.page
+        if self.phone:
+            menu = page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first
+            menu.click()
+            link = page.locator("[data-testid='stSidebar'] [data-testid='stSidebarNavLink']").filter(has=page.get_by_text(name, exact=True))
+        else:
+            link = page.locator("[data-testid='stTopNavLink']").filter(has=page.get_by_text(name, exact=True))
+        expect(link.first).to_be_visible()
+        self.click(link.first)
+        if self.phone:
             # On a phone the menu covers the page until it is closed, as a person would close it.
-            self.page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']").first.click()
-            self.page.wait_for_timeout(400)
+            close = page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']").first
+            if page.locator("[data-testid='stSidebar'][data-collapsed='false']").count():
+                close.click()
+            expect(page.locator("[data-testid='stSidebar'][data-collapsed='false']")).to_have_count(0)
 
     def see(self, text: str | re.Pattern) -> None:
         expect(self.page.get_by_text(text).first).to_be_visible()
@@ -118,13 +140,13 @@ class Learner:
         self.textbox("Choose a username").fill(username)
         self.textbox("Choose a password").fill(password)
         self.textbox("Type the password again").fill(password)
-        self.button("Create my account").click()
+        self.click(self.button("Create my account"))
         self.see(f"Welcome, {name}")
 
     def sign_in(self, username: str, password: str) -> None:
         self.textbox("Username").fill(username)
         self.textbox("Password").fill(password)
-        self.button("Sign in").click()
+        self.click(self.button("Sign in"))
 
     # --- questions --------------------------------------------------------------------------
 
@@ -194,7 +216,7 @@ class Learner:
             raise AssertionError(f"no option {option!r} for {label!r}; options shown: {shown}") from None
 
     def submit_answer(self, box: Locator, label: str) -> None:
-        box.get_by_role("button", name=label, exact=True).click()
+        self.click(box.get_by_role("button", name=label, exact=True))
 
 
 def _exact(text: str) -> re.Pattern:

@@ -61,7 +61,7 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
 
     # Read the first lesson and answer its check questions, one right and one wrong.
     first = course.lessons[0]
-    app.link(f"Start with: {first.title}").click()
+    app.click(app.link(f"Start with: {first.title}"))
     expect(page.get_by_role("heading", name=first.title, level=1)).to_be_visible()
     for number, question_id in enumerate(first.check_questions[:2]):
         question = course.question(question_id)
@@ -72,12 +72,12 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
         expect(box.get_by_text(verdict).first).to_be_visible()
         expect(box.get_by_text("Why:").first).to_be_visible()
     look("lesson")
-    app.button("Mark as read").click()
+    app.click(app.button("Mark as read"))
     app.see("You marked this lesson as read")
 
     # The lesson's practice quiz: alternate right and wrong answers, and read the feedback.
-    app.link(re.compile("Take the practice quiz")).click()
-    app.button("Start").click()
+    app.click(app.link(re.compile("Take the practice quiz")))
+    app.click(app.button("Start"))
     number = 0
     while True:
         question, box = app.shown_question()
@@ -92,10 +92,10 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
         app.idle()
         expect(page.get_by_role("button", name=re.compile(r"^(Next|Finish and see results)$")).first).to_be_visible()
         if app.button("Next").count():
-            app.button("Next").click()
+            app.click(app.button("Next"))
             expect(app.question_box(question.id)).to_have_count(0)
         else:
-            app.button("Finish and see results").click()
+            app.click(app.button("Finish and see results"))
             break
     expect(page.get_by_role("heading", name=re.compile("^Results: Practice"))).to_be_visible()
     look("results-practice")
@@ -103,15 +103,15 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
     # Read every other lesson so the final exam unlocks.
     for lesson in course.lessons[1:]:
         app.go("Course")
-        app.link(f"Start with: {lesson.title}").click()
+        app.click(app.link(f"Start with: {lesson.title}"))
         expect(page.get_by_role("heading", name=lesson.title, level=1)).to_be_visible()
-        app.button("Mark as read").click()
+        app.click(app.button("Mark as read"))
         app.see("You marked this lesson as read")
 
     # The final exam: answer three, refresh mid-exam, sign in again and resume.
     app.go("Course")
-    app.link("Open: Final exam").click()
-    app.button("Start").click()
+    app.click(app.link("Open: Final exam"))
+    app.click(app.button("Start"))
     answered = []
     for _ in range(3):
         question, box = app.shown_question()
@@ -128,15 +128,15 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
     app.go("Course")
     resume = app.link(re.compile(r"Resume Final exam \(3 of 40 answered\)"))
     expect(resume).to_be_visible()
-    resume.click()
+    app.click(resume)
     app.see(re.compile("Question 4 of 40 · 3 answered"))
     question, _box = app.shown_question()
     assert question.id not in answered
-    app.button("Submit exam").click()
+    app.click(app.button("Submit exam"))
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text(re.compile("37 unanswered questions"))).to_be_visible()
     look("quiz-exam-confirm")
-    dialog.get_by_role("button", name="Submit now").click()
+    app.click(dialog.get_by_role("button", name="Submit now"))
     expect(page.get_by_role("heading", name="Results: Final exam")).to_be_visible()
     app.see(re.compile(r"Not passed: 8% is below the pass mark of 80%"))
     look("results-exam")

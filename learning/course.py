@@ -237,6 +237,12 @@ def _quiz_problems(
         for o in rule.objectives
         if o not in objectives
     ]
+    found += [
+        Problem(file=file, field=f"blueprint[{n}].lessons", message=f"no lesson {lid!r}")
+        for n, rule in enumerate(quiz.blueprint)
+        for lid in rule.lessons
+        if lid not in lessons
+    ]
     if quiz.unit is not None and quiz.unit not in units:
         found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}"))
     if not found:

@@ -63,7 +63,8 @@ class QuizKind(enum.StrEnum):
 
 
 class BlueprintRule(BaseModel):
-    """At least ``count`` questions that test any of ``objectives``, carry any of ``tags``, or both.
+    """At least ``count`` questions from any of ``lessons`` that test any of ``objectives`` and
+    carry any of ``tags`` (each filter applies when given).
 
     ``critical: true`` limits the rule to critical questions; in a spec with ``critical_count``
     every other rule draws non-critical questions only.
@@ -71,7 +72,8 @@ class BlueprintRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    objectives: list[Slug] = Field(default_factory=list)
+    lessons: list[Slug] = Field(default_factory=list, description="Questions of any of these lessons.")
+    objectives: list[Slug] = Field(default_factory=list, description="Questions testing any of these objectives.")
     tags: list[Slug] = Field(default_factory=list, description="Questions carrying any of these tags.")
     critical: bool = Field(default=False, description="Only critical questions.")
     count: Annotated[int, Field(ge=1)]
@@ -79,11 +81,13 @@ class BlueprintRule(BaseModel):
 
     @model_validator(mode="after")
     def _selects_something(self) -> BlueprintRule:
-        if not (self.objectives or self.tags or self.critical):
-            raise ValueError("a blueprint rule needs objectives, tags or critical: true")
+        if not (self.lessons or self.objectives or self.tags or self.critical):
+            raise ValueError("a blueprint rule needs lessons, objectives, tags or critical: true")
         return self
 
     def covers(self, question: QuestionBase) -> bool:
+        if self.lessons and question.lesson not in self.lessons:
+            return False
         if self.objectives and not set(self.objectives) & set(question.objectives):
             return False
         if self.tags and not set(self.tags) & set(question.tags):
@@ -94,7 +98,7 @@ class BlueprintRule(BaseModel):
     def name(self) -> str:
         if self.label:
             return self.label
-        what = ", ".join([*self.objectives, *self.tags]) or "any topic"
+        what = ", ".join([*self.lessons, *self.objectives, *self.tags]) or "any topic"
         return f"critical questions on {what}" if self.critical else what
 
 

@@ -49,4 +49,4 @@ def test_format(tmp_path: Path) -> None:
 def test_module_runs_as_a_program_on_the_shipped_course() -> None:
     done = subprocess.run([sys.executable, "-m", "learning", "validate"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("OK: 15 lessons")
+    assert done.stdout.startswith("OK: 16 lessons")

@@ -104,7 +104,7 @@ def test_a_fixed_critical_block_by_tag() -> None:
 def test_critical_count_must_fit() -> None:
     with pytest.raises(ValidationError, match="asks for 3 critical questions but critical_count is 2"):
         spec(question_count=5, critical_count=2, blueprint=[{"tags": ["x"], "critical": True, "count": 3}])
-    with pytest.raises(ValidationError, match="a blueprint rule needs objectives, tags or critical"):
+    with pytest.raises(ValidationError, match="a blueprint rule needs lessons, objectives, tags or critical"):
         spec(question_count=5, blueprint=[{"count": 1}])
     with pytest.raises(ValidationError, match="critical_count: needs a question_count"):
         spec(critical_count=1)

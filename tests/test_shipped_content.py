@@ -260,6 +260,19 @@ def test_the_red_flag_rule_reads_the_same_in_every_technique_lesson(course) -> N
             assert phrase not in lesson.body.lower(), f"{lesson.id}: {phrase!r}"
 
 
+def test_every_claim_of_the_notes_is_tested_twice(course) -> None:
+    """Each claim C01 to C48 of the content notes is tested by two active questions (tags claim-cNN)."""
+    notes = SHARED / "CONTENT_NOTES.md"
+    if not notes.exists():
+        pytest.skip("the shared content notes are not beside the checkout")
+    claims = re.findall(r"^- (C\d\d) ", notes.read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(claims) == 48
+    tested = Counter(tag for q in course.active_questions() for tag in q.tags if tag.startswith("claim-"))
+    assert set(tested) <= {f"claim-{c.lower()}" for c in claims}, "a claim tag that names no claim of the notes"
+    thin = {c: tested[f"claim-{c.lower()}"] for c in claims if tested[f"claim-{c.lower()}"] < 2}
+    assert thin == {}, f"claims tested by fewer than two active questions: {thin}"
+
+
 def test_every_technique_lesson_has_a_figure(course) -> None:
     for lesson in course.lessons_in("techniques"):
         shown = figures(lesson.body)

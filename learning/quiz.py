@@ -57,9 +57,18 @@ class GradingMethod(enum.StrEnum):
 
 
 class QuizKind(enum.StrEnum):
+    """What a quiz is for. Checks and reviews are built by the engine, not read from files."""
+
     PRACTICE = "practice"
     UNIT_TEST = "unit_test"
     FINAL_EXAM = "final_exam"
+    CHECK = "check"  # a lesson's "Check your understanding" questions, answered in place
+    REVIEW = "review"  # a spaced-review session of the questions due
+
+    @property
+    def counts_as_a_quiz(self) -> bool:
+        """Whether attempts of this kind belong in a learner's quiz history and transcript."""
+        return self not in (QuizKind.CHECK, QuizKind.REVIEW)
 
 
 class BlueprintRule(BaseModel):
@@ -368,6 +377,12 @@ class AttemptResult(BaseModel):
         return f"Not passed: {percent}% is below the pass mark of {mark}%."
 
 
+class AnswerChange(enum.StrEnum):
+    SAVED = "saved"  # a new answer (or, in exam mode, a changed one) was recorded
+    UNCHANGED = "unchanged"  # the same response again: nothing new to record
+    TIME_UP = "time_up"  # past the deadline: nothing recorded, the attempt is submitted
+
+
 class Attempt(BaseModel):
     """One learner's go at one quiz. Immutable: actions return a new attempt."""
 
@@ -405,22 +420,25 @@ class Attempt(BaseModel):
             return None
         return max(timedelta(0), self.deadline - _utc(now))
 
-    def answer(self, question: QuestionBase, response: Response, *, now: datetime) -> Attempt:
-        """Grade ``response`` and record it.
+    def answer(self, question: QuestionBase, response: Response, *, now: datetime) -> Answered:
+        """Grade ``response`` and record it, returning the new attempt and what happened.
 
         In exam mode an answer may be changed until the attempt is submitted; in practice mode
-        the first answer stands (sending the same response again changes nothing).
+        the first answer stands. The same response sent again (a double click, a retried
+        request) changes nothing and returns the answer already recorded (``UNCHANGED``).
+        Past the deadline nothing is recorded: the attempt comes back submitted as of its
+        deadline, with the answers it had (``TIME_UP``).
 
         Raises:
-            AttemptError: the attempt is submitted (``submitted``), its time is up
-                (``time_up``), the question is not in it (``not_drawn``), the question is not
-                the version drawn (``version``), or a practice answer would change (``answered``).
+            AttemptError: the attempt is submitted (``submitted``), the question is not in it
+                (``not_drawn``), the question is not the version drawn (``version``), or a
+                practice answer would change (``answered``).
             ResponseError: the response does not fit the question.
         """
         if self.status is AttemptStatus.SUBMITTED:
             raise AttemptError("this attempt has been submitted; no more answers can be given", reason="submitted")
         if self.is_expired(now):
-            raise AttemptError("the time for this attempt is up; it is submitted with the answers it has", reason="time_up")
+            return Answered(attempt=self.submit(now=now), change=AnswerChange.TIME_UP)
         drawn = self.drawn(question.id)
         if drawn.version != question.version:
             raise AttemptError(
@@ -429,14 +447,15 @@ class Attempt(BaseModel):
             )
         check_response(question, response)
         previous = self.answers.get(question.id)
+        if previous is not None and previous.response == response:
+            return Answered(attempt=self, change=AnswerChange.UNCHANGED, answer=previous)
         if previous is not None and self.feedback_mode is FeedbackMode.PRACTICE:
-            if previous.response == response:
-                return self
             raise AttemptError("this question has already been answered in this practice attempt", reason="answered")
         answer = Answer(
             question_id=question.id, question_version=question.version, response=response, grade=grade(question, response), answered_at=now
         )
-        return self.model_copy(update={"answers": {**self.answers, question.id: answer}})
+        attempt = self.model_copy(update={"answers": {**self.answers, question.id: answer}})
+        return Answered(attempt=attempt, change=AnswerChange.SAVED, answer=answer)
 
     def submit(self, *, now: datetime) -> Attempt:
         """Close the attempt; submitting twice returns the same submitted attempt.
@@ -480,6 +499,16 @@ class Attempt(BaseModel):
             unanswered=unanswered,
             by_objective=[ObjectiveScore(objective=o, points=p, max_points=m) for o, (p, m) in sorted(by_objective.items())],
         )
+
+
+class Answered(BaseModel):
+    """What :meth:`Attempt.answer` did: the attempt after it, and the answer that stands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attempt: Attempt
+    change: AnswerChange
+    answer: Answer | None = None
 
 
 def overall_score(scores: Sequence[float], method: GradingMethod) -> float | None:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from learning import Attempt, AttemptStatus, QuizSpec, assemble, load_course, overall_score, parse_response
 from learning.errors import AssemblyError, AttemptError
-from learning.quiz import GradingMethod
+from learning.quiz import AnswerChange, GradingMethod
 from tests.conftest import ALL_TYPES, NOW, build
 
 
@@ -140,8 +140,11 @@ def test_practice_attempt_answers_then_scores(questions) -> None:
     attempt = Attempt.start(spec(shuffle_questions=False), questions[:2], seed=1, now=NOW)
     first = by_id[attempt.questions[0].id]
     assert first.id == "sample-single-choice"
-    attempt = attempt.answer(first, respond(first, option="a"), now=NOW)
-    assert attempt.answer(first, respond(first, option="a"), now=NOW) is attempt  # the same answer again changes nothing
+    answered = attempt.answer(first, respond(first, option="a"), now=NOW)
+    assert answered.change is AnswerChange.SAVED and answered.answer.grade.correct
+    attempt = answered.attempt
+    again = attempt.answer(first, respond(first, option="a"), now=NOW + timedelta(seconds=1))  # a double click
+    assert (again.attempt, again.change, again.answer) == (attempt, AnswerChange.UNCHANGED, answered.answer)
     with pytest.raises(AttemptError) as raised:
         attempt.answer(first, respond(first, option="b"), now=NOW)
     assert raised.value.reason == "answered"
@@ -153,8 +156,8 @@ def test_exam_answers_can_change_until_submitted(questions) -> None:
     quiz = spec(feedback_mode="exam", shuffle_questions=False)
     attempt = Attempt.start(quiz, questions[:1], seed=1, now=NOW)
     question = questions[0]
-    attempt = attempt.answer(question, respond(question, option="b"), now=NOW)
-    attempt = attempt.answer(question, respond(question, option="a"), now=NOW + timedelta(seconds=5))
+    attempt = attempt.answer(question, respond(question, option="b"), now=NOW).attempt
+    attempt = attempt.answer(question, respond(question, option="a"), now=NOW + timedelta(seconds=5)).attempt
     submitted = attempt.submit(now=NOW + timedelta(minutes=1))
     assert submitted.status is AttemptStatus.SUBMITTED
     assert submitted.submit(now=NOW + timedelta(hours=1)) == submitted
@@ -172,9 +175,10 @@ def test_time_limit(questions) -> None:
     late = NOW + timedelta(minutes=10, seconds=1)
     question = next(q for q in questions if q.id == attempt.questions[0].id)
     response = parse_response(question, {"type": question.type, **_right(question)})
-    with pytest.raises(AttemptError) as raised:
-        attempt.answer(question, response, now=late)
-    assert raised.value.reason == "time_up"
+    late_answer = attempt.answer(question, response, now=late)
+    assert late_answer.change is AnswerChange.TIME_UP and late_answer.answer is None
+    assert late_answer.attempt.status is AttemptStatus.SUBMITTED and late_answer.attempt.answers == {}
+    assert late_answer.attempt.submitted_at == attempt.deadline
     assert attempt.submit(now=late + timedelta(hours=2)).submitted_at == attempt.deadline
 
 
@@ -197,7 +201,7 @@ def test_a_wrong_critical_item_fails_the_attempt(questions) -> None:
     for drawn in attempt.questions:
         question = by_id[drawn.id]
         value = not question.answer if question.critical else question.answer
-        attempt = attempt.answer(question, respond(question, value=value), now=NOW)
+        attempt = attempt.answer(question, respond(question, value=value), now=NOW).attempt
     gated = attempt.submit(now=NOW).result(pass_mark=0.7, critical_gates_pass=True)
     assert (gated.score, gated.passed, gated.failed_critical) == (0.75, False, ["extra-0"])
     assert "critical question on safety or scope of practice was not answered correctly" in gated.reason
@@ -208,7 +212,7 @@ def test_a_wrong_critical_item_fails_the_attempt(questions) -> None:
 def test_per_objective_breakdown(questions) -> None:
     attempt = Attempt.start(spec(shuffle_questions=False), questions, seed=0, now=NOW)
     numeric = next(q for q in questions if q.type == "numeric")
-    attempt = attempt.answer(numeric, respond(numeric, value=500), now=NOW)
+    attempt = attempt.answer(numeric, respond(numeric, value=500), now=NOW).attempt
     result = attempt.submit(now=NOW).result(pass_mark=0.8, critical_gates_pass=False)
     hours = next(o for o in result.by_objective if o.objective == "obj-hours")
     assert (hours.points, hours.max_points, hours.fraction) == (1.0, 1.0, 1.0)
@@ -244,7 +248,7 @@ def test_grading_methods(method: GradingMethod, expected: float) -> None:
 def test_attempt_round_trips_through_json(questions) -> None:
     attempt = Attempt.start(spec(question_count=3), questions, seed="abc", now=NOW)
     question = next(q for q in questions if q.id == attempt.questions[0].id)
-    attempt = attempt.answer(question, respond(question, **_right(question)), now=NOW)
+    attempt = attempt.answer(question, respond(question, **_right(question)), now=NOW).attempt
     assert Attempt.model_validate_json(attempt.model_dump_json()) == attempt
 
 

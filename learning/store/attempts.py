@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from learning.course import Course
 from learning.errors import AccessDenied, AttemptError
-from learning.grading import Grade, grade
+from learning.grading import Grade
 from learning.questions import QUESTION_ADAPTER, QuestionBase, dump_question, parse_response
 from learning.quiz import (
     Answer,
+    AnswerChange,
     Attempt,
     AttemptResult,
     AttemptStatus,
@@ -91,6 +92,32 @@ class QuizStanding(BaseModel):
 def content_hash(question: QuestionBase) -> str:
     canonical = json.dumps(dump_question(question), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _answer_of(question: QuestionBase, row: AnswerRow) -> Answer:
+    """A stored answer as the domain's :class:`Answer`."""
+    return Answer(
+        question_id=row.question_id,
+        question_version=row.question_version,
+        response=parse_response(question, row.response),
+        grade=Grade.model_validate(row.grade),
+        answered_at=row.answered_at,
+    )
+
+
+def _attempt_of(row: AttemptRow, answers: dict[str, Answer]) -> Attempt:
+    """A stored attempt as the domain's :class:`Attempt`, with the answers given."""
+    return Attempt(
+        quiz_id=row.quiz_id,
+        seed=row.seed,
+        feedback_mode=FeedbackMode(row.feedback_mode),
+        started_at=row.started_at,
+        deadline=row.deadline,
+        questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
+        answers=answers,
+        status=AttemptStatus(row.status),
+        submitted_at=row.submitted_at,
+    )
 
 
 class Attempts:
@@ -200,27 +227,11 @@ class Attempts:
             for s in session.scalars(select(QuestionSnapshotRow).where(QuestionSnapshotRow.content_hash.in_(set(hashes.values()))))
         }
         questions = {qid: QUESTION_ADAPTER.validate_python(snapshots[h]) for qid, h in hashes.items()}
-        answers = {}
-        for a in session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == row.id, AnswerRow.current.is_(True))):
-            question = questions[a.question_id]
-            answers[a.question_id] = Answer(
-                question_id=a.question_id,
-                question_version=a.question_version,
-                response=parse_response(question, a.response),
-                grade=Grade.model_validate(a.grade),
-                answered_at=a.answered_at,
-            )
-        attempt = Attempt(
-            quiz_id=row.quiz_id,
-            seed=row.seed,
-            feedback_mode=FeedbackMode(row.feedback_mode),
-            started_at=row.started_at,
-            deadline=row.deadline,
-            questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
-            answers=answers,
-            status=AttemptStatus(row.status),
-            submitted_at=row.submitted_at,
-        )
+        answers = {
+            a.question_id: _answer_of(questions[a.question_id], a)
+            for a in session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == row.id, AnswerRow.current.is_(True)))
+        }
+        attempt = _attempt_of(row, answers)
         return StoredAttempt(
             id=row.id,
             user_id=row.user_id,
@@ -305,28 +316,27 @@ class Attempts:
             if row is None:
                 raise AccessDenied("no such attempt")
             require_self(actor, row.user_id)
-            if row.status == AttemptStatus.SUBMITTED.value:
-                raise AttemptError("this attempt has been submitted; no more answers can be given", reason="submitted")
-            if row.deadline is not None and now > row.deadline:
-                self._finish(session, row, now=now)
-                return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
-            drawn = next((d for d in row.drawn if d["id"] == question_id), None)
-            if drawn is None:
-                raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
-            snapshot = session.get(QuestionSnapshotRow, drawn["hash"])
-            question = QUESTION_ADAPTER.validate_python(snapshot.content)
-            parsed = parse_response(question, response)
-            stored = parsed.model_dump(mode="json")
             latest = session.scalar(
                 select(AnswerRow).where(
                     AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
                 )
             )
-            if latest is not None and latest.response == stored:
-                return AnswerOutcome(grade=Grade.model_validate(latest.grade), revision=latest.revision, duplicate=True)
-            if latest is not None and row.feedback_mode == FeedbackMode.PRACTICE.value:
-                raise AttemptError("this question has already been answered in this practice attempt", reason="answered")
-            graded = grade(question, parsed)  # the checks Attempt.answer makes were made above, on the stored row
+            drawn = next((d for d in row.drawn if d["id"] == question_id), None)
+            question = None
+            if drawn is not None:
+                question = QUESTION_ADAPTER.validate_python(session.get(QuestionSnapshotRow, drawn["hash"]).content)
+            # The rules live in the domain: load what they need (this question's answer so far),
+            # let the attempt decide, then persist what changed.
+            attempt = _attempt_of(row, {question_id: _answer_of(question, latest)} if question and latest else {})
+            if question is None:
+                attempt.drawn(question_id)  # raises not_drawn
+            answered = attempt.answer(question, parse_response(question, response), now=now)
+            if answered.change is AnswerChange.TIME_UP:
+                self._finish(session, row, now=now)
+                return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
+            if answered.change is AnswerChange.UNCHANGED:
+                return AnswerOutcome(grade=answered.answer.grade, revision=latest.revision, duplicate=True)
+            graded = answered.answer.grade
             if latest is not None:
                 latest.current = False
                 session.flush()
@@ -339,7 +349,7 @@ class Attempts:
                 objectives=list(question.objectives),
                 revision=(latest.revision + 1) if latest is not None else 1,
                 current=True,
-                response=stored,
+                response=answered.answer.response.model_dump(mode="json"),
                 grade=graded.model_dump(mode="json"),
                 score=graded.score,
                 correct=graded.correct,

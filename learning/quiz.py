@@ -159,9 +159,47 @@ class QuizSpec(BaseModel):
                 raise ValueError(f"critical_count: {self.critical_count} is more than question_count ({self.question_count})")
         return self
 
+    def is_unlocked(self, *, lessons: Iterable[str], read: Iterable[str]) -> bool:
+        """Whether a learner who has read ``read`` may start this quiz in a course of ``lessons``.
+
+        A quiz that needs every lesson read stays locked while the course has no lessons at all.
+        """
+        if not self.requires_lessons_read:
+            return True
+        wanted = set(lessons)
+        return bool(wanted) and wanted <= set(read)
+
     @property
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+
+REVIEW_ID = "spaced-review"
+
+
+def check_spec(lesson_id: str, title: str) -> QuizSpec:
+    """A lesson's "Check your understanding" questions, answered in place, in their order."""
+    return QuizSpec(
+        id=f"check-{lesson_id}",
+        title=f"Check your understanding: {title}",
+        kind=QuizKind.CHECK,
+        lessons=[lesson_id],
+        shuffle_questions=False,
+        feedback_mode=FeedbackMode.PRACTICE,
+    )
+
+
+def review_spec() -> QuizSpec:
+    """A spaced-review session: the questions due, one at a time, with feedback on each."""
+    return QuizSpec(
+        id=REVIEW_ID,
+        title="Spaced review",
+        kind=QuizKind.REVIEW,
+        description="Questions you answered before, brought back just as you are about to forget them.",
+        shuffle_questions=False,
+        pass_mark=0.8,
+        feedback_mode=FeedbackMode.PRACTICE,
+    )
 
 
 class DrawnQuestion(BaseModel):

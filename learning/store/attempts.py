@@ -42,8 +42,6 @@ from learning.store.database import Database
 from learning.store.review import Review
 from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, QuestionSnapshotRow
 
-REVIEW_QUIZ_ID = "spaced-review"
-
 
 class StoredAttempt(BaseModel):
     """An attempt as the screens need it: the domain attempt plus what was shown."""
@@ -156,7 +154,7 @@ class Attempts:
         attempt_id = str(uuid.uuid4())
 
         def work(session: Session) -> None:
-            if spec.requires_lessons_read and not self._all_lessons_read(session, actor.id):
+            if not spec.is_unlocked(lessons=[lesson.id for lesson in self.course().lessons], read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
             if spec.attempts_allowed is not None:
                 used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id))
@@ -185,14 +183,9 @@ class Attempts:
         self.db.run_write(work)
         return self.get(actor, attempt_id, now=now)
 
-    def _all_lessons_read(self, session: Session, user_id: int) -> bool:
-        lessons = {lesson.id for lesson in self.course().lessons}
-        done = set(
-            session.scalars(
-                select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))
-            )
-        )
-        return lessons <= done
+    def _lessons_read(self, session: Session, user_id: int) -> set[str]:
+        query = select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))
+        return set(session.scalars(query))
 
     def _snapshot(self, session: Session, question: QuestionBase) -> str:
         digest = content_hash(question)

@@ -45,3 +45,26 @@ def test_downgrade_one_step_and_upgrade_again(database_url) -> None:
 def test_upgrading_keeps_records(store, learner) -> None:
     store.db.upgrade()  # already at head: a no-op that must not touch data
     assert store.accounts.get(learner.id) == learner
+
+
+def test_check_and_review_attempts_get_their_kind(store, learner) -> None:
+    """Attempts stored before quiz kinds existed say "practice"; the migration names what they are."""
+    from sqlalchemy import select, update
+
+    from learning.quiz import QuizKind, QuizSpec, check_spec, review_spec
+    from learning.store.tables import AttemptRow
+    from tests.conftest import NOW
+
+    course = store.attempts.course()
+    check = store.attempts.start(learner, check_spec("goals", "Goals"), now=NOW, questions=course.questions[:1])
+    review = store.attempts.start(learner, review_spec(), now=NOW, questions=course.questions[:1])
+    practice = store.attempts.start(learner, QuizSpec(id="practice-goals", title="Practice", lessons=["goals"]), now=NOW)
+    old = {check.id: "practice", review.id: "practice"}
+    with store.db.writer.begin() as connection:  # as an older version of the app stored them
+        for attempt_id, kind in old.items():
+            spec = connection.scalar(select(AttemptRow.spec).where(AttemptRow.id == attempt_id))
+            connection.execute(update(AttemptRow).where(AttemptRow.id == attempt_id).values(spec={**spec, "kind": kind}))
+    store.db.downgrade("0001")
+    store.db.upgrade()
+    kinds = {a.id: a.spec.kind for a in store.attempts.history(learner, learner.id)}
+    assert kinds == {check.id: QuizKind.CHECK, review.id: QuizKind.REVIEW, practice.id: QuizKind.PRACTICE}

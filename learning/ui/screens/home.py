@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from learning.quiz import QuizKind, QuizSpec
+from learning.quiz import REVIEW_ID, QuizKind, QuizSpec
 from learning.store import LessonStatus
+from learning.study import StepKind, next_step
 from learning.ui import nav, services, session
-from learning.ui.screens.review import REVIEW_ID
 
 BADGE = {
     LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
@@ -60,20 +60,20 @@ def render() -> None:
                 _exam_card(user, quiz, unlocked=True)
 
     st.header("Final exam", anchor="final-exam")
+    read = {p.lesson_id for p in board.lessons if p.completed_at is not None}
     for quiz in course.quizzes:
         if quiz.kind is QuizKind.FINAL_EXAM:
-            unlocked = not quiz.requires_lessons_read or all(p.completed_at is not None for p in board.lessons)
-            _exam_card(user, quiz, unlocked=unlocked, read=sum(p.completed_at is not None for p in board.lessons), total=total)
+            unlocked = quiz.is_unlocked(lessons=[lesson.id for lesson in course.lessons], read=read)
+            _exam_card(user, quiz, unlocked=unlocked, read=len(read), total=total)
 
 
 def _continue(user, course, board, now) -> None:
-    store = services.store()
-    runnable = {q.id for q in course.quizzes} | {REVIEW_ID}
-    unfinished = store.attempts.unfinished(user, now=now, among=runnable)
+    unfinished = services.store().attempts.unfinished(user, now=now)
+    step = next_step(unfinished=unfinished, lessons=board.lessons, runnable={q.id for q in course.quizzes} | {REVIEW_ID})
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
-        if unfinished:
-            attempt = unfinished[0]
+        if step.kind is StepKind.RESUME:
+            attempt = next(a for a in unfinished if a.spec.id == step.quiz_id)
             done = len(attempt.attempt.answers)
             nav.link(
                 f"Resume {attempt.spec.title} ({done} of {len(attempt.attempt.questions)} answered)",
@@ -81,16 +81,12 @@ def _continue(user, course, board, now) -> None:
                 icon=":material/play_arrow:",
                 quiz=attempt.spec.id,
             )
-            return
-        unread = [p for p in board.lessons if p.completed_at is None]
-        started = next((p for p in sorted(unread, key=lambda p: p.opened_at or now, reverse=True) if p.opened_at), None)
-        target = started or (unread[0] if unread else None)
-        if target is None:
+        elif step.kind is StepKind.DONE:
             st.markdown("You have read every lesson. Practise, review, or take the final exam.")
-            return
-        lesson = course.lesson(target.lesson_id)
-        verb = "Continue reading" if started else "Start with"
-        nav.link(f"{verb}: {lesson.title}", "lesson", icon=":material/play_arrow:", lesson=lesson.id)
+        else:
+            lesson = course.lesson(step.lesson_id)
+            verb = "Continue reading" if step.kind is StepKind.CONTINUE else "Start with"
+            nav.link(f"{verb}: {lesson.title}", "lesson", icon=":material/play_arrow:", lesson=lesson.id)
 
 
 def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: int = 0) -> None:

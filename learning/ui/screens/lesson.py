@@ -9,19 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from learning.errors import LearningError
-from learning.quiz import FeedbackMode, QuizSpec
+from learning.quiz import check_spec
 from learning.render import render_markdown
 from learning.ui import nav, services, session, widgets
-
-
-def check_spec(lesson_id: str, title: str) -> QuizSpec:
-    return QuizSpec(
-        id=f"check-{lesson_id}",
-        title=f"Check your understanding: {title}",
-        lessons=[lesson_id],
-        shuffle_questions=False,
-        feedback_mode=FeedbackMode.PRACTICE,
-    )
 
 
 def render() -> None:

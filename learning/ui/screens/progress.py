@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from learning.ui import charts, nav, services, session
-from learning.ui.screens.review import REVIEW_ID
 
 
 def render() -> None:
@@ -62,9 +61,7 @@ def _objective_chart(board, course) -> None:
 
 def _history(user, store, course) -> None:
     st.subheader("Quiz results")
-    attempts = [
-        a for a in store.attempts.history(user, user.id) if a.submitted and a.spec.id != REVIEW_ID and not a.spec.id.startswith("check-")
-    ]
+    attempts = [a for a in store.attempts.history(user, user.id) if a.submitted and a.spec.kind.counts_as_a_quiz]
     if not attempts:
         st.caption("No quiz submitted yet.")
         return

@@ -8,10 +8,9 @@ from datetime import timedelta
 import streamlit as st
 
 from learning.errors import AssemblyError, AttemptError
-from learning.quiz import FeedbackMode, QuizSpec, eligible
+from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, eligible, review_spec
 from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
-from learning.ui.screens.review import REVIEW_ID, review_spec
 
 
 def render() -> None:
@@ -125,7 +124,7 @@ def _run(user: User, stored: StoredAttempt) -> None:
                 key=key,
                 label="Save answer" if exam else "Check",
                 previous=answer.response.model_dump(mode="json") if answer else None,
-                ask_confidence=stored.spec.id == REVIEW_ID,
+                ask_confidence=stored.spec.kind is QuizKind.REVIEW,
                 save=lambda response, confidence: _save(user, stored, current.id, response, confidence=confidence, advance=exam),
             )
         if answer is not None and not exam:

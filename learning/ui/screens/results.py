@@ -7,8 +7,8 @@ import streamlit as st
 
 from learning.errors import AccessDenied
 from learning.grading import correct_answer
+from learning.quiz import QuizKind
 from learning.ui import charts, nav, services, session, widgets
-from learning.ui.screens.review import REVIEW_ID
 from learning.ui.widgets import lesson_link
 
 
@@ -33,7 +33,7 @@ def render() -> None:
     result = stored.result
     st.title(f"Results: {stored.spec.title}")
 
-    if stored.spec.id == REVIEW_ID:
+    if stored.spec.kind is QuizKind.REVIEW:
         count = len(stored.attempt.answers)
         right = sum(a.grade.correct for a in stored.attempt.answers.values())
         st.success(f"You reviewed {count} question{'s' if count != 1 else ''} and got {right} right.", icon=":material/celebration:")

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from learning.quiz import FeedbackMode, QuizSpec
+from learning.quiz import REVIEW_ID
 from learning.ui import nav, services, session
-
-REVIEW_ID = "spaced-review"
-
-
-def review_spec() -> QuizSpec:
-    return QuizSpec(
-        id=REVIEW_ID,
-        title="Spaced review",
-        description="Questions you answered before, brought back just as you are about to forget them.",
-        shuffle_questions=False,
-        pass_mark=0.8,
-        feedback_mode=FeedbackMode.PRACTICE,
-    )
 
 
 def render() -> None:

@@ -1,0 +1,61 @@
+"""What a learner should do next: the rule behind "Continue where you left off".
+
+Pure: the screens pass in the learner's unfinished attempts and lesson progress (read from the
+store) and show the step this returns.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from learning.quiz import QuizKind, QuizSpec
+
+
+class LessonState(Protocol):
+    lesson_id: str
+    opened_at: datetime | None
+    completed_at: datetime | None
+
+
+class Unfinished(Protocol):
+    @property
+    def spec(self) -> QuizSpec: ...
+
+
+class StepKind(enum.StrEnum):
+    RESUME = "resume"  # an unfinished quiz or review
+    CONTINUE = "continue"  # a lesson opened but not marked as read
+    START = "start"  # the first unread lesson
+    DONE = "done"  # every lesson read
+
+
+class NextStep(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: StepKind
+    quiz_id: str | None = None
+    lesson_id: str | None = None
+
+
+def next_step(*, unfinished: Sequence[Unfinished], lessons: Sequence[LessonState], runnable: set[str]) -> NextStep:
+    """The learner's next step: resume the newest unfinished quiz or review they can open
+    (``runnable`` quiz ids; a lesson's check questions are resumed in the lesson), else the
+    lesson they opened most recently without finishing, else the first unread lesson in course
+    order (``lessons`` is in course order), else done.
+    """
+    for attempt in unfinished:
+        if attempt.spec.kind is not QuizKind.CHECK and attempt.spec.id in runnable:
+            return NextStep(kind=StepKind.RESUME, quiz_id=attempt.spec.id)
+    unread = [lesson for lesson in lessons if lesson.completed_at is None]
+    opened = [lesson for lesson in unread if lesson.opened_at is not None]
+    if opened:
+        latest = max(opened, key=lambda lesson: lesson.opened_at or datetime.min)
+        return NextStep(kind=StepKind.CONTINUE, lesson_id=latest.lesson_id)
+    if unread:
+        return NextStep(kind=StepKind.START, lesson_id=unread[0].lesson_id)
+    return NextStep(kind=StepKind.DONE)

@@ -1,50 +1,24 @@
-"""Spaced review with FSRS (the ``fsrs`` package): one card per learner and question answered.
+"""Spaced-review cards: one per learner and question answered, stored with every review's log.
 
-A wrong answer rates the card Again and a right one Good; a learner who says a right answer
-felt hard or easy rates it Hard or Easy instead. The due queue lists the cards whose review is
-due, the most recently due first. With an exam date set, any review that would fall after the
-exam is brought forward to the day before it.
+The rules (rating, scheduling, the exam date) are :mod:`learning.spacing`'s; this module reads
+and writes cards. The due queue lists the cards whose review is due, the most recently due first.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learning.course import Course
+from learning.spacing import effective_due, review
 from learning.store.accounts import Accounts, User
 from learning.store.database import Database
 from learning.store.tables import AttemptRow, ReviewCardRow, ReviewLogRow, UserRow
-
-_scheduler = Scheduler(enable_fuzzing=False)
-
-
-def _card_id(user_id: int, question_id: str) -> int:
-    digest = hashlib.sha256(f"{user_id}:{question_id}".encode()).digest()
-    return int.from_bytes(digest[:6], "big")
-
-
-def rating_for(*, correct: bool, confidence: str | None) -> Rating:
-    if not correct:
-        return Rating.Again
-    return {"hard": Rating.Hard, "easy": Rating.Easy}.get(confidence or "", Rating.Good)
-
-
-def effective_due(due: datetime, exam_date: date | None, now: datetime) -> datetime:
-    """When a card is due for this learner: a review that would fall on or after their exam day
-    is brought forward to the day before it (or to now, if that day has come)."""
-    if exam_date is None:
-        return due
-    exam_start = datetime.combine(exam_date, time(0, 0), tzinfo=UTC)
-    if now >= exam_start or due < exam_start:
-        return due
-    return exam_start - timedelta(days=1)
 
 
 class DueCard(BaseModel):
@@ -95,9 +69,14 @@ class Review:
         if answer_id is not None and session.scalar(select(ReviewLogRow.id).where(ReviewLogRow.answer_id == answer_id)) is not None:
             return  # this answer was already counted
         row = session.get(ReviewCardRow, (user_id, question_id))
-        card = Card.from_dict(row.card) if row is not None else Card(card_id=_card_id(user_id, question_id), due=now)
-        rating = rating_for(correct=correct, confidence=confidence)
-        card, log = _scheduler.review_card(card, rating, review_datetime=now)
+        card, log = review(
+            Card.from_dict(row.card) if row is not None else None,
+            user_id=user_id,
+            question_id=question_id,
+            correct=correct,
+            confidence=confidence,
+            now=now,
+        )
         if row is None:
             row = ReviewCardRow(user_id=user_id, question_id=question_id, card=card.to_dict(), due=card.due, reviews=1)
             session.add(row)
@@ -107,7 +86,7 @@ class Review:
             row.reviews += 1
         session.add(
             ReviewLogRow(
-                user_id=user_id, question_id=question_id, answer_id=answer_id, rating=int(rating), reviewed_at=now, log=log.to_dict()
+                user_id=user_id, question_id=question_id, answer_id=answer_id, rating=int(log.rating), reviewed_at=now, log=log.to_dict()
             )
         )
 

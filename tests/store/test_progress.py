@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from learning.store import LessonStatus
 from learning.store.progress import mastery_of
-from learning.store.review import effective_due
 from tests.conftest import NOW
 from tests.store.conftest import exam_spec, practice_spec
 
@@ -120,13 +119,6 @@ def test_an_exam_date_brings_reviews_forward(store, learner) -> None:
     exam_day = (NOW + timedelta(days=2)).date()
     store.accounts.set_exam_date(learner, exam_day)
     assert [c.question_id for c in store.review.due(learner, learner.id, now=later)] == ["tech-tf"]
-
-
-def test_effective_due() -> None:
-    due = NOW + timedelta(days=30)
-    assert effective_due(due, None, NOW) == due
-    assert effective_due(due, date(2026, 3, 10), NOW).isoformat() == "2026-03-09T00:00:00+00:00"
-    assert effective_due(due, date(2026, 3, 2), NOW) == due  # the exam is today: nothing to bring forward
 
 
 def test_exam_pool_questions_reach_review_only_after_the_final_exam_is_passed(database_url, tmp_path) -> None:

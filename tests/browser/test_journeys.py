@@ -166,7 +166,8 @@ def test_keyboard_alone_signs_up_and_opens_a_lesson(browser, app_url, course) ->
             " text: (e.innerText || '').trim()} : {}; }"
         )
 
-    def tab_to(matches, what: str, limit: int = 40) -> None:
+    def tab_to(matches, what: str, limit: int = 60) -> None:
+        app.idle()  # a run that re-draws the page would move the focus
         for _ in range(limit):
             if matches(active()):
                 return
@@ -187,6 +188,7 @@ def test_keyboard_alone_signs_up_and_opens_a_lesson(browser, app_url, course) ->
         page.keyboard.type(text)
     page.keyboard.press("Enter")  # Enter in a form's text field submits the form
     app.see("Welcome, Kim Keys")
+    app.idle()
     tab_to(lambda e: e.get("text", "").endswith("Start with: Two roles, two goals"), "the first lesson")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=course.lessons[0].title, level=1)).to_be_visible()

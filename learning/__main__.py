@@ -12,6 +12,7 @@ from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_sche
 from learning.course import load_course
 from learning.errors import ContentError, LearningError
 from learning.settings import get_settings
+from learning.wording import count
 
 DEFAULT_BANK = Path("quiz_bank")
 
@@ -27,7 +28,7 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in course.problems:
         print(problem)
     if course.problems:
-        print(f"{len(course.problems)} problem{'s' if len(course.problems) != 1 else ''}; loaded {course.summary()}", file=sys.stderr)
+        print(f"{count(len(course.problems), 'problem')}; loaded {course.summary()}", file=sys.stderr)
         return 1
     print(f"OK: {course.summary()}")
     return 0
@@ -44,8 +45,7 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"warning: {finding}")
     errors = len(course.problems)
     print(
-        f"{errors} error{'s' if errors != 1 else ''}, {len(findings)} warning{'s' if len(findings) != 1 else ''} "
-        f"in {len(course.active_questions())} active questions",
+        f"{count(errors, 'error')}, {count(len(findings), 'warning')} in {len(course.active_questions())} active questions",
         file=sys.stderr,
     )
     return 1 if errors else 0

@@ -406,11 +406,10 @@ class AttemptResult(BaseModel):
         if self.passed:
             return f"Passed with {percent}% (pass mark {mark}%)."
         if percent >= mark and self.failed_critical:
-            count = len(self.failed_critical)
+            failed = len(self.failed_critical)
             return (
-                f"Not passed: you scored {percent}%, but {count} critical "
-                f"question{'s' if count > 1 else ''} on safety or scope of practice "
-                f"{'were' if count > 1 else 'was'} not answered correctly, and every one must be."
+                f"Not passed: you scored {percent}%, but {count(failed, 'critical question')} on safety or scope of practice "
+                f"{'were' if failed > 1 else 'was'} not answered correctly, and every one must be."
             )
         return f"Not passed: {percent}% is below the pass mark of {mark}%."
 

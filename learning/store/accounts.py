@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from learning.errors import AccessDenied, AccountError, SignInError
 from learning.store.database import Database
 from learning.store.tables import CohortRow, MembershipRow, UserRow
+from learning.wording import count
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
@@ -259,7 +260,7 @@ class Accounts:
             if row.locked_until is not None and now < row.locked_until:
                 minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
                 return None, SignInError(
-                    f"too many wrong passwords: this account is locked for {minutes} more minute{'s' if minutes != 1 else ''}",
+                    f"too many wrong passwords: this account is locked for {count(minutes, 'more minute')}",
                     reason="locked",
                 )
             if not _verify(row.password_hash, password):

@@ -9,6 +9,7 @@ import streamlit as st
 from learning.errors import LearningError, SignInError
 from learning.ui import nav, services, session
 from learning.ui.screens import signin
+from learning.wording import sentence
 
 log = logging.getLogger("learning.ui")
 
@@ -32,7 +33,7 @@ def _single_sign_on():
             email, name=st.user.get("name"), now=services.now(), create=services.settings().sso_create_learners
         )
     except SignInError as error:
-        st.error(str(error).capitalize() + ".")
+        st.error(sentence(str(error)))
         return None
     session.sign_in(user)
     return user

@@ -8,6 +8,7 @@ from learning.quiz import REVIEW_ID, QuizKind, QuizSpec
 from learning.store import LessonStatus
 from learning.study import StepKind, next_step
 from learning.ui import nav, services, session
+from learning.wording import count
 
 BADGE = {
     LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
@@ -37,7 +38,7 @@ def render() -> None:
         st.metric("Reviews due", reviews.due_now, border=True)
     st.progress(read / total if total else 0.0, text=f"Course progress: {round(100 * read / total) if total else 0}% of lessons read")
     if reviews.due_now:
-        nav.link(f"Review {reviews.due_now} question{'s' if reviews.due_now != 1 else ''} now", "review", icon=":material/replay:")
+        nav.link(f"Review {count(reviews.due_now, 'question')} now", "review", icon=":material/replay:")
 
     for unit in course.units:
         st.header(unit.title, anchor=f"unit-{unit.id}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from learning.errors import AccountError
 from learning.ui import services, session
+from learning.wording import count, sentence
 
 
 def classes() -> None:
@@ -18,7 +19,7 @@ def classes() -> None:
         st.info("You have no classes yet.")
     for cohort in cohorts:
         with st.container(border=True):
-            st.markdown(f"**{cohort.name}** · {cohort.members} learner{'s' if cohort.members != 1 else ''}")
+            st.markdown(f"**{cohort.name}** · {count(cohort.members, 'learner')}")
             st.code(cohort.code, language=None)
     with st.form("new-class", clear_on_submit=True):
         name = st.text_input("New class name", max_chars=120)
@@ -26,7 +27,7 @@ def classes() -> None:
             try:
                 store.accounts.create_cohort(user, name, now=services.now())
             except AccountError as error:
-                st.error(str(error).capitalize() + ".")
+                st.error(sentence(str(error)))
             else:
                 st.rerun()
 
@@ -40,7 +41,7 @@ def problems() -> None:
         st.success("Every lesson, question and quiz loads without a problem.", icon=":material/check_circle:")
         return
     st.error(
-        f"{len(course.problems)} problem{'s' if len(course.problems) != 1 else ''} found. "
+        f"{count(len(course.problems), 'problem')} found. "
         "Learners get the rest of the course; what is listed here is left out until it is fixed.",
         icon=":material/report:",
     )

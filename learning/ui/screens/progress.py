@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from learning.ui import charts, nav, services, session
+from learning.wording import count
 
 
 def render() -> None:
@@ -51,7 +52,7 @@ def _objective_chart(board, course) -> None:
             (
                 charts.objective_text(course, m.objective),
                 m.mastery,
-                f"{lesson_of.get(m.objective, '')} · {m.answers} answer{'s' if m.answers != 1 else ''}",
+                f"{lesson_of.get(m.objective, '')} · {count(m.answers, 'answer')}",
             )
             for m in board.objectives
         ]

@@ -11,6 +11,7 @@ from learning.errors import AssemblyError, AttemptError
 from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, eligible, review_spec
 from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
+from learning.wording import count, sentence
 
 
 def render() -> None:
@@ -46,8 +47,10 @@ def _intro(user: User, spec: QuizSpec) -> None:
     if spec.description:
         st.markdown(spec.description)
     standing = store.attempts.standing(user, user.id, spec)
-    count = spec.question_count or len(eligible(spec, review_questions(user) if spec.id == REVIEW_ID else services.course().questions))
-    facts = [f"**{count}** question{'s' if count != 1 else ''}"]
+    total = spec.question_count or len(
+        eligible(spec, review_questions(user) if spec.kind is QuizKind.REVIEW else services.course().questions)
+    )
+    facts = [f"**{total}** {'question' if total == 1 else 'questions'}"]
     facts.append("feedback after each question" if spec.feedback_mode is FeedbackMode.PRACTICE else "feedback after you submit")
     if spec.time_limit_minutes:
         facts.append(f"**{spec.time_limit_minutes} minutes**")
@@ -76,7 +79,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
             questions = review_questions(user) if spec.id == REVIEW_ID else None
             store.attempts.start(user, spec, now=services.now(), questions=questions)
         except AttemptError as error:
-            st.error(_sentence(str(error)))
+            st.error(sentence(str(error)))
             return
         except AssemblyError:
             st.error("This quiz cannot be put together from the question bank right now. Please tell your instructor.")
@@ -193,11 +196,11 @@ def _confirm_submit(user: User, stored: StoredAttempt) -> None:
     missing = len(stored.attempt.questions) - len(stored.attempt.answers)
     flagged = len(stored.flagged)
     if missing:
-        st.warning(f"You have **{missing} unanswered question{'s' if missing != 1 else ''}**. Unanswered questions score nothing.")
+        st.warning(f"You have **{count(missing, 'unanswered question')}**. Unanswered questions score nothing.")
     else:
         st.markdown("You have answered every question.")
     if flagged:
-        st.markdown(f"You flagged {flagged} question{'s' if flagged != 1 else ''} to revisit.")
+        st.markdown(f"You flagged {count(flagged, 'question')} to revisit.")
     st.markdown("Once submitted, answers cannot be changed.")
     with st.container(horizontal=True):
         if st.button("Submit now", type="primary"):
@@ -238,8 +241,3 @@ def _countdown(stored: StoredAttempt) -> None:
         (st.warning if urgent else st.caption)(text, **({"icon": ":material/timer:"} if urgent else {}))
 
     tick()
-
-
-def _sentence(message: str) -> str:
-    text = message[0].upper() + message[1:]
-    return text if text.endswith(".") else text + "."

@@ -10,6 +10,7 @@ from learning.grading import correct_answer
 from learning.quiz import QuizKind
 from learning.ui import charts, nav, services, session, widgets
 from learning.ui.widgets import lesson_link
+from learning.wording import count
 
 
 def render() -> None:
@@ -34,9 +35,9 @@ def render() -> None:
     st.title(f"Results: {stored.spec.title}")
 
     if stored.spec.kind is QuizKind.REVIEW:
-        count = len(stored.attempt.answers)
+        reviewed = len(stored.attempt.answers)
         right = sum(a.grade.correct for a in stored.attempt.answers.values())
-        st.success(f"You reviewed {count} question{'s' if count != 1 else ''} and got {right} right.", icon=":material/celebration:")
+        st.success(f"You reviewed {count(reviewed, 'question')} and got {right} right.", icon=":material/celebration:")
         summary = store.review.summary(user, user.id, now=services.now())
         if summary.due_now:
             st.markdown(f"{summary.due_now} more {'are' if summary.due_now != 1 else 'is'} due now.")

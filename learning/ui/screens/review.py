@@ -6,6 +6,7 @@ import streamlit as st
 
 from learning.quiz import REVIEW_ID
 from learning.ui import nav, services, session
+from learning.wording import count
 
 
 def render() -> None:
@@ -22,7 +23,7 @@ def render() -> None:
     summary = store.review.summary(user, user.id, now=now)
     last = st.session_state.pop("review-finished", None)
     if last:
-        st.success(f"Well done: you reviewed {last} question{'s' if last != 1 else ''}.", icon=":material/celebration:")
+        st.success(f"Well done: you reviewed {count(last, 'question')}.", icon=":material/celebration:")
     if summary.cards == 0:
         st.info("Nothing to review yet. Every question you answer in a quiz joins your review deck, and comes back here when it is due.")
         nav.link("Go to the course map", "home", icon=":material/map:")
@@ -33,7 +34,7 @@ def render() -> None:
     else:
         st.markdown(f"**{summary.due_now}** question{'s are' if summary.due_now != 1 else ' is'} due for review.")
         nav.link("Start reviewing", "quiz", icon=":material/replay:", quiz=REVIEW_ID)
-    st.caption(f"Your review deck holds {summary.cards} question{'s' if summary.cards != 1 else ''}.")
+    st.caption(f"Your review deck holds {count(summary.cards, 'question')}.")
     _exam_date(user)
 
 

@@ -8,6 +8,7 @@ from learning.errors import AccountError, SignInError
 from learning.store import Role
 from learning.store.accounts import MIN_PASSWORD
 from learning.ui import nav, services, session
+from learning.wording import sentence
 
 
 def render() -> None:
@@ -42,7 +43,7 @@ def _sign_in() -> None:
                 "wrong_password": "Wrong username or password. Check both and try again.",
                 "disabled": "This account is disabled. Ask your instructor.",
             }
-            st.error(messages.get(error.reason, str(error).capitalize() + "."))
+            st.error(messages.get(error.reason, sentence(str(error))))
             return
         _enter(user)
 
@@ -83,11 +84,6 @@ def _sign_up() -> None:
                 username, password, role=Role.LEARNER, now=services.now(), display_name=name or None, enrolment_code=code.strip() or None
             )
         except AccountError as error:
-            st.error(_sentence(str(error)))
+            st.error(sentence(str(error)))
             return
         _enter(user)
-
-
-def _sentence(message: str) -> str:
-    text = message[0].upper() + message[1:]
-    return text if text.endswith(".") else text + "."

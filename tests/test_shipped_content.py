@@ -173,7 +173,16 @@ def test_no_options_that_dodge_the_question(course) -> None:
 # --- the second edition: safety, fair questions, the exam pool --------------------------------
 
 SAFETY_LESSON = "contraindications-red-flags"
-SAFETY_TAGS = {"safety-clot", "safety-injury", "safety-emergency", "safety-scope", "safety-medication", "safety-screening"}
+SAFETY_TAGS = {
+    "safety-clot",
+    "safety-injury",
+    "safety-emergency",
+    "safety-scope",
+    "safety-role",
+    "safety-medication",
+    "safety-screening",
+    "safety-adapt",
+}
 CLOT_RULE = re.compile(r"no massage at any pressure.{0,40}medical care the same day", re.IGNORECASE | re.DOTALL)
 
 
@@ -221,11 +230,12 @@ def test_critical_questions_are_single_focus_safety_items(course) -> None:
 def test_the_final_exam_has_a_fixed_safety_block(course) -> None:
     final = next(q for q in course.quizzes if q.kind is QuizKind.FINAL_EXAM)
     questions = {q.id: q for q in course.questions}
-    wanted = {"safety-clot": 2, "safety-injury": 1, "safety-emergency": 1, "safety-scope": 2, "safety-medication": 1}
+    wanted = {"safety-clot": 2, "safety-injury": 1, "safety-emergency": 1, "safety-scope": 2, "safety-medication": 1, "safety-adapt": 1}
     for seed in range(500):
         drawn = [questions[d.id] for d in assemble(final, course.questions, seed=seed)]
         critical = [q for q in drawn if q.critical]
-        assert len(critical) == 8, f"seed {seed}: {len(critical)} critical questions"
+        assert len(critical) == 9, f"seed {seed}: {len(critical)} critical questions"
+        assert len(drawn) == 40
         tags = Counter(t for q in critical for t in q.tags if t in SAFETY_TAGS)
         for tag, least in wanted.items():
             assert tags[tag] >= least, f"seed {seed}: {tags[tag]} {tag} questions"

@@ -11,7 +11,7 @@ from learning import QuestionType, Status, assemble, load_course
 from learning.bank import bank_files, render_bank, render_schema
 from learning.content import figures, links
 from learning.lint import lint
-from learning.questions import Pool, SingleChoiceQuestion, TrueFalseQuestion, question_type
+from learning.questions import MatchingQuestion, Pool, SingleChoiceQuestion, TrueFalseQuestion, question_type
 from learning.quiz import QuizKind
 from tests.conftest import ROOT, SHARED
 
@@ -206,6 +206,17 @@ def test_no_length_cue(course) -> None:
         if q.critical:
             distractor = max(len(o.text) for o in q.options if not o.correct)
             assert len(keys[q.id].text) < 1.2 * distractor, f"{q.id}: a critical item whose key is 20% longer than every distractor"
+
+
+def test_keys_and_matches_give_nothing_away(course) -> None:
+    """Keys are not always first in the files, and a one-to-one matching question has spare choices."""
+    single = [q for q in course.active_questions() if isinstance(q, SingleChoiceQuestion)]
+    first = sum(q.options[0].correct for q in single)
+    assert first / len(single) < 0.4, f"the key is the first option in {first} of {len(single)} single-choice questions"
+    for q in course.active_questions():
+        if isinstance(q, MatchingQuestion) and len({i.answer for i in q.items}) == len(q.items):
+            spare = {c.id for c in q.choices} - {i.answer for i in q.items}
+            assert len(spare) >= 2, f"{q.id}: a one-to-one matching question needs two spare choices, not {len(spare)}"
 
 
 def test_true_and_false_statements_are_balanced(course) -> None:

@@ -11,6 +11,10 @@ Each question type has its own small grader in ``GRADERS``. Scores are fractions
 - short answer: the best credit among the accepted answers that match (case, accents and
   surrounding space ignored; ``*`` matches any run of characters).
 - numeric: the best credit among the bands that contain the number.
+
+The right answer in words and a full-marks response are facts of each question class
+(``question.correct_answer()``, ``question.correct_response()``); the functions of the same
+names here are kept for callers that import them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from learning.questions import (
     OrderingResponse,
     QuestionBase,
     QuestionType,
+    Response,
     Scoring,
     ShortAnswerQuestion,
     ShortAnswerResponse,
@@ -179,26 +184,10 @@ GRADERS: dict[QuestionType, Callable[..., Outcome]] = {
 
 def correct_answer(question: QuestionBase) -> str:
     """The right answer to ``question`` in words, as shown after answering."""
-    match question:
-        case SingleChoiceQuestion():
-            return next(o.text for o in question.options if o.correct)
-        case MultipleResponseQuestion():
-            return "; ".join(o.text for o in question.options if o.correct)
-        case TrueFalseQuestion():
-            return "True" if question.answer else "False"
-        case MatchingQuestion():
-            return "; ".join(f"{i.text} → {question.choice_text(i.answer)}" for i in question.items)
-        case OrderingQuestion():
-            return "; ".join(f"{n}. {i.text}" for n, i in enumerate(question.items, start=1))
-        case ShortAnswerQuestion():
-            return next(a.text for a in question.answers if a.credit == 1.0)
-        case NumericQuestion():
-            band = next(a for a in question.answers if a.credit == 1.0)
-            return band.describe() + (f" {question.unit}" if question.unit else "")
-    raise TypeError(f"no answer display for {type(question).__name__}")
+    return question.correct_answer()
 
 
-def grade(question: QuestionBase, response: BaseModel) -> Grade:
+def grade(question: QuestionBase, response: Response) -> Grade:
     """Grade one response to one question.
 
     Raises:
@@ -220,26 +209,6 @@ def grade(question: QuestionBase, response: BaseModel) -> Grade:
     )
 
 
-def correct_response(question: QuestionBase) -> BaseModel:
+def correct_response(question: QuestionBase) -> Response:
     """A response that earns full marks, e.g. to show or to test with."""
-    from learning.questions import parse_response
-
-    match question:
-        case SingleChoiceQuestion():
-            data: dict = {"option": next(o.id for o in question.options if o.correct)}
-        case MultipleResponseQuestion():
-            data = {"options": [o.id for o in question.options if o.correct]}
-        case TrueFalseQuestion():
-            data = {"value": question.answer}
-        case MatchingQuestion():
-            data = {"placements": {i.id: i.answer for i in question.items}}
-        case OrderingQuestion():
-            data = {"order": [i.id for i in question.items]}
-        case ShortAnswerQuestion():
-            data = {"text": next(a.text for a in question.answers if a.credit == 1.0).replace("*", "x")}
-        case NumericQuestion():
-            band = next(a for a in question.answers if a.credit == 1.0)
-            data = {"value": band.value if band.value is not None else band.min}
-        case _:
-            raise TypeError(f"no correct response for {type(question).__name__}")
-    return parse_response(question, {"type": question.type, **data})
+    return question.correct_response()

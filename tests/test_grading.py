@@ -90,6 +90,41 @@ def test_grade_carries_feedback_and_correct_answer() -> None:
     assert (result.points, result.max_points) == (0.0, 2.0)
 
 
+CORRECT_ANSWERS = [
+    # (type, changes to the sample question, the right answer in words, a full-marks response)
+    ("single_choice", {}, "Relaxation", {"option": "a"}),
+    ("multiple_response", {}, "Insurers; Courts", {"options": ["a", "b"]}),
+    ("true_false", {}, "True", {"value": True}),
+    ("true_false", {"answer": False}, "False", {"value": False}),
+    (
+        "matching",
+        {},
+        "Courts → Medical massage therapist; Clients → Massage therapist; Licensing boards → Both; Auditors → Medical massage therapist",
+        {"placements": {"i1": "mmt", "i2": "mt", "i3": "both", "i4": "mmt"}},
+    ),
+    (
+        "ordering",
+        {},
+        "1. Prescription; 2. Records; 3. Treatment; 4. Maximum medical improvement",
+        {"order": ["s1", "s2", "s3", "s4"]},
+    ),
+    ("short_answer", {}, "deep transverse friction", {"text": "deep transverse friction"}),
+    ("short_answer", {"answers": [{"text": "deep * friction"}]}, "deep * friction", {"text": "deep x friction"}),
+    ("numeric", {}, "500 hours", {"value": 500}),
+    ("numeric", {"answers": [{"value": 2.5, "tolerance": 0.5}], "unit": None}, "2.5 ± 0.5", {"value": 2.5}),
+    ("numeric", {"answers": [{"min": 450, "max": 550}]}, "450 to 550 hours", {"value": 450}),
+]
+
+
+@pytest.mark.parametrize(("kind", "changes", "answer", "response"), CORRECT_ANSWERS)
+def test_each_question_knows_its_right_answer(kind: str, changes: dict, answer: str, response: dict) -> None:
+    question = build(kind, **changes)
+    assert question.correct_answer() == answer
+    assert question.correct_response() == parse_response(question, {"type": kind, **response})
+    assert grade(question, question.correct_response()).correct_answer == answer
+    assert grade(question, question.correct_response()).score == 1.0
+
+
 def test_feedback_for_each_choice_made() -> None:
     question = build("multiple_response")
     result = grade(question, parse_response(question, {"type": "multiple_response", "options": ["a", "c"]}))

@@ -1,12 +1,15 @@
-"""Question widgets (one per question type) and feedback, shared by lessons, quizzes and review.
+"""Question widgets (one per question type, in ``WIDGETS``) and feedback, shared by lessons, quizzes and review.
 
-Every widget key includes the attempt and question ids, so answers never leak between
-questions. No option is ever preselected.
+Each type's :class:`Widget` both draws its input and collects the response from it. Every widget
+key includes the attempt and question ids, so answers never leak between questions. No option
+is ever preselected.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
@@ -30,7 +33,9 @@ from learning.render import blocks, inline, render_markdown
 from learning.ui import nav
 
 ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
-Input = tuple[dict | None, str | None]
+Input = tuple[dict[str, Any] | None, str | None]
+WidgetState = Mapping[Any, Any]  # st.session_state, or a plain dict in tests
+Q = TypeVar("Q", bound=QuestionBase)
 
 
 def show_markdown(text: str, course: Course) -> None:
@@ -57,53 +62,6 @@ def show_question(question: QuestionBase, course: Course, *, number: str | None 
     st.markdown(label + inline(question.prompt))
 
 
-def _single(question: SingleChoiceQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    order = drawn.option_order or [o.id for o in question.options]
-    texts = {o.id: inline(o.text) for o in question.options}
-    index = order.index(previous["option"]) if previous else None
-    st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key)
-
-
-def _true_false(question: TrueFalseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    index = [True, False].index(previous["value"]) if previous else None
-    st.radio(
-        "True or false?",
-        [True, False],
-        index=index,
-        format_func=lambda v: "True" if v else "False",
-        key=key,
-        horizontal=True,
-    )
-
-
-def _multiple(question: MultipleResponseQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    st.caption("Choose all that apply.")
-    order = drawn.option_order or [o.id for o in question.options]
-    texts = {o.id: inline(o.text) for o in question.options}
-    chosen = set(previous["options"]) if previous else set()
-    for option in order:
-        st.checkbox(texts[option], value=option in chosen, key=f"{key}-{option}")
-
-
-def _matching(question: MatchingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    items = {i.id: i for i in question.items}
-    order = drawn.item_order or list(items)
-    choices = drawn.option_order or [c.id for c in question.choices]
-    texts = {c.id: inline(c.text) for c in question.choices}
-    placed = dict(previous["placements"]) if previous else {}
-    for item_id in order:
-        _choose(inline(items[item_id].text), choices, texts, current=placed.get(item_id), key=f"{key}-{item_id}")
-
-
-def _ordering(question: OrderingQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    st.caption("Put the items in order: choose what comes 1st, 2nd, and so on. Use each item once.")
-    shown = drawn.item_order or [i.id for i in question.items]
-    texts = {i.id: inline(i.text) for i in question.items}
-    earlier = list(previous["order"]) if previous else [None] * len(shown)
-    for position in range(len(shown)):
-        _choose(ORDINALS[position], shown, texts, current=earlier[position], key=f"{key}-{position}")
-
-
 def _choose(label: str, options: list[str], texts: dict[str, str], *, current: str | None, key: str) -> None:
     """A select with nothing chosen until the learner chooses (or their saved choice)."""
     st.selectbox(
@@ -116,67 +74,154 @@ def _choose(label: str, options: list[str], texts: dict[str, str], *, current: s
     )
 
 
-def _short(question: ShortAnswerQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key)
+class Widget(ABC, Generic[Q]):
+    """The input for one question type: draws it and reads back what the learner entered.
+
+    ``draw`` puts widgets on the page under ``key`` (showing ``previous``, a saved response, if
+    any); ``collect`` reads the same keys from widget state. Together they own the keys, so they
+    cannot drift apart.
+    """
+
+    @abstractmethod
+    def draw(self, question: Q, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        """Draw the input, with nothing chosen unless ``previous`` holds a saved response."""
+
+    @abstractmethod
+    def collect(self, question: Q, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        """The response the widgets under ``key`` hold, or None and what is missing."""
 
 
-def _numeric(question: NumericQuestion, drawn: DrawnQuestion, key: str, previous: dict | None) -> None:
-    label = f"Your answer ({inline(question.unit)})" if question.unit else "Your answer"
-    st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key)
+class SingleChoiceWidget(Widget[SingleChoiceQuestion]):
+    def draw(self, question: SingleChoiceQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        order = drawn.option_order or [o.id for o in question.options]
+        texts = {o.id: inline(o.text) for o in question.options}
+        index = order.index(previous["option"]) if previous else None
+        st.radio("Choose one answer", order, index=index, format_func=texts.__getitem__, key=key)
+
+    def collect(self, question: SingleChoiceQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        choice = state.get(key)
+        return ({"type": question.type, "option": choice} if choice else None), "Choose an answer first."
 
 
-DRAW: dict[QuestionType, Callable[..., None]] = {
-    QuestionType.SINGLE_CHOICE: _single,
-    QuestionType.MULTIPLE_RESPONSE: _multiple,
-    QuestionType.TRUE_FALSE: _true_false,
-    QuestionType.MATCHING: _matching,
-    QuestionType.ORDERING: _ordering,
-    QuestionType.SHORT_ANSWER: _short,
-    QuestionType.NUMERIC: _numeric,
+class TrueFalseWidget(Widget[TrueFalseQuestion]):
+    def draw(self, question: TrueFalseQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        index = [True, False].index(previous["value"]) if previous else None
+        st.radio(
+            "True or false?",
+            [True, False],
+            index=index,
+            format_func=lambda v: "True" if v else "False",
+            key=key,
+            horizontal=True,
+        )
+
+    def collect(self, question: TrueFalseQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        value = state.get(key)
+        return ({"type": question.type, "value": value} if value is not None else None), "Choose True or False first."
+
+
+class MultipleResponseWidget(Widget[MultipleResponseQuestion]):
+    """A checkbox per option, keyed ``{key}-{option id}``."""
+
+    def draw(self, question: MultipleResponseQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        st.caption("Choose all that apply.")
+        texts = {o.id: inline(o.text) for o in question.options}
+        chosen = set(previous["options"]) if previous else set()
+        for option in self._order(question, drawn):
+            st.checkbox(texts[option], value=option in chosen, key=f"{key}-{option}")
+
+    def collect(self, question: MultipleResponseQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        picked = [o for o in self._order(question, drawn) if state.get(f"{key}-{o}")]
+        return ({"type": question.type, "options": picked} if picked else None), "Choose at least one answer first."
+
+    @staticmethod
+    def _order(question: MultipleResponseQuestion, drawn: DrawnQuestion) -> list[str]:
+        return drawn.option_order or [o.id for o in question.options]
+
+
+class MatchingWidget(Widget[MatchingQuestion]):
+    """A select of the choices per item, keyed ``{key}-{item id}``."""
+
+    def draw(self, question: MatchingQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        items = {i.id: i for i in question.items}
+        choices = drawn.option_order or [c.id for c in question.choices]
+        texts = {c.id: inline(c.text) for c in question.choices}
+        placed = dict(previous["placements"]) if previous else {}
+        for item_id in self._items(question, drawn):
+            _choose(inline(items[item_id].text), choices, texts, current=placed.get(item_id), key=f"{key}-{item_id}")
+
+    def collect(self, question: MatchingQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        placements = {i: state.get(f"{key}-{i}") for i in self._items(question, drawn)}
+        if None in placements.values():
+            return None, "Choose a match for every item first."
+        return {"type": question.type, "placements": placements}, None
+
+    @staticmethod
+    def _items(question: MatchingQuestion, drawn: DrawnQuestion) -> list[str]:
+        return drawn.item_order or [i.id for i in question.items]
+
+
+class OrderingWidget(Widget[OrderingQuestion]):
+    """A select of the items per position, keyed ``{key}-{position}`` from 0."""
+
+    def draw(self, question: OrderingQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        st.caption("Put the items in order: choose what comes 1st, 2nd, and so on. Use each item once.")
+        shown = drawn.item_order or [i.id for i in question.items]
+        texts = {i.id: inline(i.text) for i in question.items}
+        earlier = list(previous["order"]) if previous else [None] * len(shown)
+        for position in range(len(shown)):
+            _choose(ORDINALS[position], shown, texts, current=earlier[position], key=f"{key}-{position}")
+
+    def collect(self, question: OrderingQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        order = [state.get(f"{key}-{n}") for n in range(len(question.items))]
+        if None in order:
+            return None, "Fill every position first."
+        if len(set(order)) != len(order):
+            return None, "Each item can be used only once; one appears twice."
+        return {"type": question.type, "order": order}, None
+
+
+class ShortAnswerWidget(Widget[ShortAnswerQuestion]):
+    def draw(self, question: ShortAnswerQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        st.text_input("Your answer", value=previous["text"] if previous else "", max_chars=200, key=key)
+
+    def collect(self, question: ShortAnswerQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        text = state.get(key) or ""
+        return ({"type": question.type, "text": text} if text.strip() else None), "Type an answer first."
+
+
+class NumericWidget(Widget[NumericQuestion]):
+    def draw(self, question: NumericQuestion, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None) -> None:
+        label = f"Your answer ({inline(question.unit)})" if question.unit else "Your answer"
+        st.number_input(label, value=previous["value"] if previous else None, step=1.0, format="%g", key=key)
+
+    def collect(self, question: NumericQuestion, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
+        value = state.get(key)
+        return ({"type": question.type, "value": value} if value is not None else None), "Enter a number first."
+
+
+WIDGETS: dict[QuestionType, Widget[Any]] = {
+    QuestionType.SINGLE_CHOICE: SingleChoiceWidget(),
+    QuestionType.MULTIPLE_RESPONSE: MultipleResponseWidget(),
+    QuestionType.TRUE_FALSE: TrueFalseWidget(),
+    QuestionType.MATCHING: MatchingWidget(),
+    QuestionType.ORDERING: OrderingWidget(),
+    QuestionType.SHORT_ANSWER: ShortAnswerWidget(),
+    QuestionType.NUMERIC: NumericWidget(),
 }
 
 
-def question_input(question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: dict | None = None) -> None:
+def question_input(question: QuestionBase, drawn: DrawnQuestion, *, key: str, previous: Mapping[str, Any] | None = None) -> None:
     """Draw the answer widget for ``question``; :func:`collect` reads what the learner entered."""
-    DRAW[question_type(question)](question, drawn, key, previous)
+    WIDGETS[question_type(question)].draw(question, drawn, key=key, previous=previous)
 
 
-def collect(question: QuestionBase, drawn: DrawnQuestion, *, key: str, state: Mapping) -> Input:
+def collect(question: QuestionBase, drawn: DrawnQuestion, *, key: str, state: WidgetState) -> Input:
     """The response the widgets drawn under ``key`` hold (from ``st.session_state``), or None and what is missing.
 
     It reads widget state by key, so it works in a form's submit callback, before the page is drawn again.
     """
-    match question_type(question):
-        case QuestionType.SINGLE_CHOICE:
-            choice = state.get(key)
-            return ({"type": "single_choice", "option": choice} if choice else None), "Choose an answer first."
-        case QuestionType.TRUE_FALSE:
-            value = state.get(key)
-            return ({"type": "true_false", "value": value} if value is not None else None), "Choose True or False first."
-        case QuestionType.MULTIPLE_RESPONSE:
-            order = drawn.option_order or [o.id for o in question.options]
-            picked = [o for o in order if state.get(f"{key}-{o}")]
-            return ({"type": "multiple_response", "options": picked} if picked else None), "Choose at least one answer first."
-        case QuestionType.MATCHING:
-            items = drawn.item_order or [i.id for i in question.items]
-            placements = {i: state.get(f"{key}-{i}") for i in items}
-            if None in placements.values():
-                return None, "Choose a match for every item first."
-            return {"type": "matching", "placements": placements}, None
-        case QuestionType.ORDERING:
-            order = [state.get(f"{key}-{n}") for n in range(len(question.items))]
-            if None in order:
-                return None, "Fill every position first."
-            if len(set(order)) != len(order):
-                return None, "Each item can be used only once; one appears twice."
-            return {"type": "ordering", "order": order}, None
-        case QuestionType.SHORT_ANSWER:
-            text = state.get(key) or ""
-            return ({"type": "short_answer", "text": text} if text.strip() else None), "Type an answer first."
-        case QuestionType.NUMERIC:
-            value = state.get(key)
-            return ({"type": "numeric", "value": value} if value is not None else None), "Enter a number first."
-    raise TypeError(question.type)
+    return WIDGETS[question_type(question)].collect(question, drawn, key=key, state=state)
 
 
 def answer_form(
@@ -185,8 +230,8 @@ def answer_form(
     *,
     key: str,
     label: str,
-    save: Callable[[dict, str | None], None],
-    previous: dict | None = None,
+    save: Callable[[dict[str, Any], str | None], None],
+    previous: Mapping[str, Any] | None = None,
     ask_confidence: bool = False,
 ) -> None:
     """The answer widgets in a form whose button saves the response through ``save(response, confidence)``.

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from learning.store.exports import iso_duration, xapi_response
 from tests.conftest import NOW, build
-from tests.store.conftest import practice_spec
+from tests.store.conftest import exam_spec, practice_spec
 
 
 def test_transcript_lists_lessons_and_attempts(store, learner) -> None:
@@ -56,3 +56,18 @@ def test_xapi_response_formats() -> None:
     assert xapi_response(build("ordering"), {"order": ["s2", "s1"]}) == "s2[,]s1"
     assert xapi_response(build("true_false"), {"value": False}) == "false"
     assert iso_duration(timedelta(seconds=2.5)) == "PT2.50S"
+
+
+def test_a_changed_exam_answer_is_a_second_statement(store, learner) -> None:
+    attempt = store.attempts.start(learner, exam_spec(), now=NOW)
+    for seconds, value in ((20, False), (50, True)):
+        store.attempts.answer(
+            learner, attempt.id, "sample-true-false", {"type": "true_false", "value": value}, now=NOW + timedelta(seconds=seconds)
+        )
+    first, second = store.exports.xapi_statements(learner, learner.id)
+    revision = f"{store.exports.site_url}/xapi/revision"
+    assert [s["context"]["extensions"][revision] for s in (first, second)] == [1, 2]
+    assert [s["result"]["response"] for s in (first, second)] == ["false", "true"]
+    assert [s["result"]["duration"] for s in (first, second)] == ["PT20S", "PT30S"]
+    assert first["object"]["definition"]["interactionType"] == "true-false"
+    assert "choices" not in first["object"]["definition"]

@@ -210,9 +210,12 @@ def _confirm_submit(user: User, stored: StoredAttempt) -> None:
 
 
 def _submit(user: User, stored: StoredAttempt) -> None:
+    """Submit, then show the results from a full run of the app (never switching page from
+    inside the dialog, whose reruns are a fragment's and race the countdown's)."""
     services.store().attempts.submit(user, stored.id, now=services.now())
     st.session_state.pop(f"attempt-{stored.spec.id}", None)
-    nav.go("results", attempt=stored.id)
+    st.session_state["go-to-results"] = stored.id
+    st.rerun(scope="app")
 
 
 def _navigator(stored: StoredAttempt, position: int) -> None:

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from learning.store.exports import iso_duration, xapi_response
+from learning.store.exports import iso_duration, spreadsheet_safe, xapi_response
 from tests.conftest import NOW, build
 from tests.store.conftest import exam_spec, practice_spec
 
@@ -20,6 +20,35 @@ def test_transcript_lists_lessons_and_attempts(store, learner) -> None:
     assert [(r["record"], r["id"], r["status"]) for r in rows] == [("lesson", "goals", "read"), ("quiz", "goals-practice", "submitted")]
     assert rows[1]["score_percent"] == "14.3" and rows[1]["passed"] == "no"
     assert rows[1]["finished"] == "2026-03-02T09:33:00Z"
+
+
+def test_checks_and_reviews_stay_out_of_the_transcript(store, learner) -> None:
+    """A lesson's check questions and a review session are not quizzes: the transcript leaves them out."""
+    from learning.quiz import check_spec, review_spec
+
+    questions = [store.attempts.course().question("sample-true-false")]
+    for spec in (check_spec("goals", "Goals"), review_spec(), practice_spec()):
+        attempt = store.attempts.start(learner, spec, now=NOW, questions=questions if spec.id != "goals-practice" else None)
+        store.attempts.submit(learner, attempt.id, now=NOW)
+    rows = list(csv.DictReader(io.StringIO(store.exports.transcript_csv(learner, learner.id))))
+    assert [r["id"] for r in rows] == ["goals-practice"]
+
+
+def test_transcript_cells_never_run_as_spreadsheet_formulas(store, learner) -> None:
+    hostile = practice_spec(id="formula", title='=HYPERLINK("http://evil.example","Click")')
+    attempt = store.attempts.start(learner, hostile, now=NOW)
+    store.attempts.submit(learner, attempt.id, now=NOW)
+    rows = list(csv.DictReader(io.StringIO(store.exports.transcript_csv(learner, learner.id))))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert [spreadsheet_safe(c) for c in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", "")] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+        "",
+    ]
 
 
 def test_every_answer_is_an_xapi_statement(store, learner) -> None:

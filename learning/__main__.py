@@ -7,17 +7,21 @@ import getpass
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_schema
-from learning.course import load_course
+from learning.course import Course, load_course
 from learning.errors import ContentError, LearningError
 from learning.settings import get_settings
 from learning.wording import count
 
+if TYPE_CHECKING:
+    from learning.store import Store
+
 DEFAULT_BANK = Path("quiz_bank")
 
 
-def _course(args: argparse.Namespace):
+def _course(args: argparse.Namespace) -> Course:
     """The course from ``--lessons`` and ``--bank``, else from the settings the app uses."""
     settings = get_settings()
     return load_course(lessons_dir=args.lessons or settings.lessons_dir, bank_dir=args.bank or settings.bank_dir)
@@ -85,7 +89,7 @@ def _format(args: argparse.Namespace) -> int:
     return status
 
 
-def _store():
+def _store() -> Store:
     from learning.store import Store
 
     settings = get_settings()
@@ -119,7 +123,7 @@ def _users(args: argparse.Namespace) -> int:
             )
             print(f"created {user.role.value} {user.username}")
         elif args.action == "list":
-            for user in store.accounts.list():
+            for user in store.accounts.all():
                 state = "disabled" if user.disabled else "active"
                 print(f"{user.username:<24} {user.role.value:<11} {state:<9} {user.display_name}")
         elif args.action == "set-password":
@@ -213,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     backup.set_defaults(run=_backup)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    status: int = args.run(args)
+    return status
 
 
 if __name__ == "__main__":

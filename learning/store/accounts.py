@@ -200,7 +200,7 @@ class Accounts:
             row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
             return _user(row) if row else None
 
-    def list(self) -> list[User]:
+    def all(self) -> list[User]:
         with self.db.read() as session:
             return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
 
@@ -233,7 +233,7 @@ class Accounts:
 
     def set_exam_date(self, actor: User, exam_date: date | None) -> User:
         def work(session: Session) -> User:
-            row = session.get(UserRow, actor.id)
+            row = session.get_one(UserRow, actor.id)
             row.exam_date = exam_date
             return _user(row)
 
@@ -280,6 +280,7 @@ class Accounts:
         user, error = self.db.run_write(work)  # failures are counted even though sign-in is refused
         if error is not None:
             raise error
+        assert user is not None
         return user
 
     def sign_in_sso(self, email: str, *, name: str | None, now: datetime, create: bool = True) -> User:

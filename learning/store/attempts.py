@@ -17,8 +17,6 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,7 +155,7 @@ class Attempts:
             if not spec.is_unlocked(lessons=[lesson.id for lesson in self.course().lessons], read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
             if spec.attempts_allowed is not None:
-                used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id))
+                used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id)) or 0
                 if used >= spec.attempts_allowed:
                     raise AttemptError(f"you have used all {spec.attempts_allowed} attempts at this quiz", reason="no_attempts_left")
             drawn = []
@@ -190,8 +188,7 @@ class Attempts:
     def _snapshot(self, session: Session, question: QuestionBase) -> str:
         digest = content_hash(question)
         values = {"content_hash": digest, "question_id": question.id, "version": question.version, "content": dump_question(question)}
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(QuestionSnapshotRow).values(**values).on_conflict_do_nothing(index_elements=["content_hash"]))
+        self.db.insert_if_absent(session, QuestionSnapshotRow, values, key=["content_hash"])
         return digest
 
     # --- reading ------------------------------------------------------------------------
@@ -211,7 +208,7 @@ class Attempts:
         if expired:
             self._submit(row.user_id, attempt_id, now=now)
         with self.db.read() as session:
-            return self._load(session, session.get(AttemptRow, attempt_id))
+            return self._load(session, session.get_one(AttemptRow, attempt_id))
 
     def _load(self, session: Session, row: AttemptRow) -> StoredAttempt:
         hashes = {d["id"]: d["hash"] for d in row.drawn}
@@ -302,10 +299,7 @@ class Attempts:
             raise ValueError("confidence is hard, good or easy")
 
         def work(session: Session) -> AnswerOutcome | AttemptError:
-            query = select(AttemptRow).where(AttemptRow.id == attempt_id)
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = session.scalar(query)
+            row = self.db.for_update(session, select(AttemptRow).where(AttemptRow.id == attempt_id))
             if row is None:
                 raise AccessDenied("no such attempt")
             require_self(actor, row.user_id)
@@ -314,20 +308,21 @@ class Attempts:
                     AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
                 )
             )
-            drawn = next((d for d in row.drawn if d["id"] == question_id), None)
-            question = None
-            if drawn is not None:
-                question = QUESTION_ADAPTER.validate_python(session.get(QuestionSnapshotRow, drawn["hash"]).content)
             # The rules live in the domain: load what they need (this question's answer so far),
             # let the attempt decide, then persist what changed.
-            attempt = _attempt_of(row, {question_id: _answer_of(question, latest)} if question and latest else {})
-            if question is None:
-                attempt.drawn(question_id)  # raises not_drawn
+            attempt = _attempt_of(row, {})
+            attempt.drawn(question_id)  # raises not_drawn
+            drawn = next(d for d in row.drawn if d["id"] == question_id)
+            question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
+            if latest is not None:
+                attempt = attempt.model_copy(update={"answers": {question_id: _answer_of(question, latest)}})
             answered = attempt.answer(question, parse_response(question, response), now=now)
             if answered.change is AnswerChange.TIME_UP:
                 self._finish(session, row, now=now)
                 return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
+            assert answered.answer is not None
             if answered.change is AnswerChange.UNCHANGED:
+                assert latest is not None
                 return AnswerOutcome(grade=answered.answer.grade, revision=latest.revision, duplicate=True)
             graded = answered.answer.grade
             if latest is not None:
@@ -400,11 +395,8 @@ class Attempts:
 
     def _submit(self, user_id: int, attempt_id: str, *, now: datetime) -> None:
         def work(session: Session) -> None:
-            query = select(AttemptRow).where(AttemptRow.id == attempt_id)
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = session.scalar(query)
-            if row.status != AttemptStatus.SUBMITTED.value:
+            row = self.db.for_update(session, select(AttemptRow).where(AttemptRow.id == attempt_id))
+            if row is not None and row.status != AttemptStatus.SUBMITTED.value:
                 self._finish(session, row, now=now)
 
         self.db.run_write(work)
@@ -427,6 +419,6 @@ class Attempts:
                     answer.question_id,
                     correct=answer.correct,
                     confidence=answer.confidence,
-                    now=submitted.submitted_at,
+                    now=submitted.submitted_at or now,
                     answer_id=answer.id,
                 )

@@ -10,15 +10,23 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Select, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from learning.store.tables import Base
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 60
@@ -31,7 +39,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -41,7 +49,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
@@ -73,7 +81,7 @@ class Database:
         with self._write_sessions() as session, session.begin():
             yield session
 
-    def run_write(self, work, *, attempts: int = 5):
+    def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
         """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure."""
         for attempt in range(attempts):
             try:
@@ -84,6 +92,23 @@ class Database:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def for_update(session: Session, statement: Select[R]) -> R | None:
+        """The one row ``statement`` selects, locked until the transaction ends.
+
+        PostgreSQL locks the row (``SELECT ... FOR UPDATE``); SQLite's write transactions
+        (``BEGIN IMMEDIATE``) already hold the whole database.
+        """
+        if session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        return session.scalar(statement)
+
+    @staticmethod
+    def insert_if_absent(session: Session, table: type[Base], values: dict[str, Any], *, key: list[str]) -> None:
+        """Insert a row unless one with the same ``key`` columns exists (insert-or-ignore)."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
 
     def alembic_config(self) -> Config:
         config = Config()
@@ -112,7 +137,7 @@ class Database:
         """
         if not self.is_sqlite:
             raise ValueError("backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)")
-        source_path = make_url(self.url).database
+        source_path = make_url(self.url).database or ""
         target.parent.mkdir(parents=True, exist_ok=True)
         source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_SECONDS)
         destination = sqlite3.connect(target)

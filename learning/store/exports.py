@@ -92,23 +92,23 @@ class Exports:
                     "",
                 ]
             )
-        for row in attempts:
-            if not QuizKind(row.spec.get("kind", QuizKind.PRACTICE.value)).counts_as_a_quiz:
+        for attempt in attempts:
+            if not QuizKind(attempt.spec.get("kind", QuizKind.PRACTICE.value)).counts_as_a_quiz:
                 continue  # lesson checks and review sessions are not quizzes a transcript lists
-            title = titles.get(row.quiz_id) or row.spec.get("title", row.quiz_id)
-            score = f"{row.score * 100:.1f}" if row.score is not None else ""
-            passed = "" if row.passed is None else ("yes" if row.passed else "no")
+            title = titles.get(attempt.quiz_id) or attempt.spec.get("title", attempt.quiz_id)
+            score = f"{attempt.score * 100:.1f}" if attempt.score is not None else ""
+            passed = "" if attempt.passed is None else ("yes" if attempt.passed else "no")
             writer.writerow(
                 [
                     "quiz",
-                    row.quiz_id,
+                    attempt.quiz_id,
                     title,
-                    _iso(row.started_at),
-                    _iso(row.submitted_at),
-                    row.status.replace("_", " "),
+                    _iso(attempt.started_at),
+                    _iso(attempt.submitted_at),
+                    attempt.status.replace("_", " "),
                     score,
                     passed,
-                    row.id,
+                    attempt.id,
                 ]
             )
         return out.getvalue()

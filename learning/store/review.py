@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time
+from typing import cast
 
 from fsrs import Card
+from fsrs.card import CardDict
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,7 +54,7 @@ class Review:
         finished = bool(finals) and session.scalar(
             select(func.count()).where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id.in_(finals), AttemptRow.passed.is_(True))
         )
-        return course.reviewable(course_finished=bool(finished))
+        return set(course.reviewable(course_finished=bool(finished)))
 
     def record(
         self,
@@ -70,7 +72,7 @@ class Review:
             return  # this answer was already counted
         row = session.get(ReviewCardRow, (user_id, question_id))
         card, log = review(
-            Card.from_dict(row.card) if row is not None else None,
+            Card.from_dict(cast(CardDict, row.card)) if row is not None else None,
             user_id=user_id,
             question_id=question_id,
             correct=correct,
@@ -78,10 +80,10 @@ class Review:
             now=now,
         )
         if row is None:
-            row = ReviewCardRow(user_id=user_id, question_id=question_id, card=card.to_dict(), due=card.due, reviews=1)
+            row = ReviewCardRow(user_id=user_id, question_id=question_id, card=dict(card.to_dict()), due=card.due, reviews=1)
             session.add(row)
         else:
-            row.card = card.to_dict()
+            row.card = dict(card.to_dict())
             row.due = card.due
             row.reviews += 1
         session.add(

@@ -7,6 +7,7 @@ Changing a table means adding an Alembic migration in ``migrations/versions``.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +23,25 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JsonObject = dict[str, Any]
+"""A JSON column holding an object: a pydantic model's ``model_dump(mode="json")``."""
+
+
+class DrawnRow(TypedDict):
+    """One drawn question of an attempt, as stored: :class:`learning.quiz.DrawnQuestion` plus the
+    hash of the snapshot shown."""
+
+    id: str
+    version: int
+    points: float
+    critical: bool
+    objectives: list[str]
+    option_order: list[str]
+    item_order: list[str]
+    hash: str
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -31,7 +50,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -39,7 +58,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -100,7 +119,7 @@ class QuestionSnapshotRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(80), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict] = mapped_column(JSON)
+    content: Mapped[JsonObject] = mapped_column(JSON)
 
 
 class AttemptRow(Base):
@@ -109,18 +128,18 @@ class AttemptRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     quiz_id: Mapped[str] = mapped_column(String(80))
-    spec: Mapped[dict] = mapped_column(JSON)
+    spec: Mapped[JsonObject] = mapped_column(JSON)
     seed: Mapped[str] = mapped_column(String(64))
     feedback_mode: Mapped[str] = mapped_column(String(16))
-    drawn: Mapped[list] = mapped_column(JSON)
+    drawn: Mapped[list[DrawnRow]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
-    result: Mapped[dict | None] = mapped_column(JSON)
-    flagged: Mapped[list] = mapped_column(JSON, default=list)
+    result: Mapped[JsonObject | None] = mapped_column(JSON)
+    flagged: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     __table_args__ = (Index("ix_attempts_user_quiz", "user_id", "quiz_id"),)
 
@@ -136,11 +155,11 @@ class AnswerRow(Base):
     question_id: Mapped[str] = mapped_column(String(80))
     question_version: Mapped[int] = mapped_column(Integer)
     question_hash: Mapped[str] = mapped_column(ForeignKey("question_snapshots.content_hash"))
-    objectives: Mapped[list] = mapped_column(JSON)
+    objectives: Mapped[list[str]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
-    response: Mapped[dict] = mapped_column(JSON)
-    grade: Mapped[dict] = mapped_column(JSON)
+    response: Mapped[JsonObject] = mapped_column(JSON)
+    grade: Mapped[JsonObject] = mapped_column(JSON)
     score: Mapped[float] = mapped_column(Float)
     correct: Mapped[bool] = mapped_column(Boolean)
     confidence: Mapped[str | None] = mapped_column(String(8))
@@ -168,7 +187,7 @@ class ReviewCardRow(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    card: Mapped[dict] = mapped_column(JSON)
+    card: Mapped[JsonObject] = mapped_column(JSON)
     due: Mapped[datetime] = mapped_column(UtcDateTime)
     reviews: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -184,7 +203,7 @@ class ReviewLogRow(Base):
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="SET NULL"), unique=True)
     rating: Mapped[int] = mapped_column(Integer)
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    log: Mapped[dict] = mapped_column(JSON)
+    log: Mapped[JsonObject] = mapped_column(JSON)
 
 
 __all__ = [

@@ -16,7 +16,7 @@ from tests.store.conftest import PASSWORD
 
 
 def test_a_new_database_has_no_accounts(store) -> None:
-    assert store.accounts.list() == []
+    assert store.accounts.all() == []
     with pytest.raises(SignInError) as raised:
         store.accounts.sign_in("admin", "admin", now=NOW)
     assert raised.value.reason == "wrong_password"

@@ -25,12 +25,12 @@ def _single_sign_on():
     """A person signed in through the school's identity provider, mapped to their account."""
     if not session.sso_configured() or not getattr(st.user, "is_logged_in", False):
         return None
-    email = st.user.get("email")
-    if not email:
+    email, name = st.user.get("email"), st.user.get("name")
+    if not isinstance(email, str) or not email:
         return None
     try:
         user = services.store().accounts.sign_in_sso(
-            email, name=st.user.get("name"), now=services.now(), create=services.settings().sso_create_learners
+            email, name=name if isinstance(name, str) else None, now=services.now(), create=services.settings().sso_create_learners
         )
     except SignInError as error:
         st.error(sentence(str(error)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,7 +13,7 @@ WORK = "#b3602e"
 THRESHOLD = 80
 
 
-def percent_bars(rows: list[dict], *, value: str, label: str, axis_title: str, alt_text: str) -> None:
+def percent_bars(rows: list[dict[str, Any]], *, value: str, label: str, axis_title: str, alt_text: str) -> None:
     """Horizontal bars from 0 to 100, green at 80 or more; ``rows`` keep their order."""
     chart = (
         alt.Chart(pd.DataFrame(rows))

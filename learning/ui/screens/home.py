@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from learning.quiz import REVIEW_ID, QuizKind, QuizSpec
@@ -10,7 +12,7 @@ from learning.study import StepKind, next_step
 from learning.ui import nav, services, session
 from learning.wording import count
 
-BADGE = {
+BADGE: dict[LessonStatus, tuple[str, Literal["gray", "blue", "orange", "green"], str]] = {
     LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
     LessonStatus.READ: ("Read", "blue", ":material/menu_book:"),
     LessonStatus.PRACTISED: ("Practised", "orange", ":material/edit_note:"),
@@ -61,11 +63,11 @@ def render() -> None:
                 _exam_card(user, quiz, unlocked=True)
 
     st.header("Final exam", anchor="final-exam")
-    read = {p.lesson_id for p in board.lessons if p.completed_at is not None}
+    read_ids = {p.lesson_id for p in board.lessons if p.completed_at is not None}
     for quiz in course.quizzes:
         if quiz.kind is QuizKind.FINAL_EXAM:
-            unlocked = quiz.is_unlocked(lessons=[lesson.id for lesson in course.lessons], read=read)
-            _exam_card(user, quiz, unlocked=unlocked, read=len(read), total=total)
+            unlocked = quiz.is_unlocked(lessons=[lesson.id for lesson in course.lessons], read=read_ids)
+            _exam_card(user, quiz, unlocked=unlocked, read=len(read_ids), total=total)
 
 
 def _continue(user, course, board, now) -> None:

@@ -6,11 +6,15 @@ Deep links: ``?lesson=ID`` opens a lesson; ``&section=ANCHOR`` shows that sectio
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 import streamlit as st
 
 from learning.errors import LearningError
 from learning.quiz import check_spec
 from learning.render import render_markdown
+from learning.store import User
 from learning.ui import nav, services, session, widgets
 
 
@@ -29,8 +33,10 @@ def render() -> None:
 
     st.caption(f"{unit.title if unit else ''} · lesson {lesson.order} · {lesson.reading_minutes} min read")
     st.title(lesson.title)
-    with st.expander("What you will learn"):
-        st.markdown("\n".join(f"- {course.syllabus.objective(o).text.removeprefix('The learner can ')}" for o in lesson.objectives))
+    syllabus = course.syllabus
+    if syllabus is not None:
+        with st.expander("What you will learn"):
+            st.markdown("\n".join(f"- {syllabus.objective(o).text.removeprefix('The learner can ')}" for o in lesson.objectives))
 
     wanted = lesson.section(st.query_params.get("section", ""))
     if wanted is not None:
@@ -123,9 +129,7 @@ def _check_questions(user, lesson, course) -> None:
                     drawn,
                     key=key,
                     label="Check",
-                    save=lambda response, _sure, drawn=drawn: store.attempts.answer(
-                        user, attempt.id, drawn.id, response, now=services.now()
-                    ),
+                    save=partial(_save_check, user, attempt.id, drawn.id),
                 )
             if answer is not None:
                 widgets.show_grade(question, answer.grade, course, link_lesson=False)
@@ -133,3 +137,7 @@ def _check_questions(user, lesson, course) -> None:
     if finished and st.button("Try the check questions again", key=f"again-{attempt.id}", icon=":material/refresh:"):
         store.attempts.submit(user, attempt.id, now=services.now())
         st.rerun()
+
+
+def _save_check(user: User, attempt_id: str, question_id: str, response: dict[str, Any], _confidence: str | None) -> None:
+    services.store().attempts.answer(user, attempt_id, question_id, response, now=services.now())

@@ -4,6 +4,7 @@ a countdown and a confirmation before submitting. ``?quiz=ID`` opens a quiz."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -67,6 +68,8 @@ def _intro(user: User, spec: QuizSpec) -> None:
         with st.expander(f"Your earlier attempts ({len(history)})"):
             for past in reversed(history):
                 result = past.result
+                if result is None:
+                    continue
                 label = f"{past.attempt.started_at:%d %b %Y, %H:%M} UTC: {round(result.score * 100)}%" + (
                     " · passed" if result.passed else ""
                 )
@@ -138,7 +141,7 @@ def _run(user: User, stored: StoredAttempt) -> None:
     _controls(user, stored, position, exam)
 
 
-def _save(user: User, stored: StoredAttempt, question_id: str, response: dict, *, confidence: str | None, advance: bool) -> None:
+def _save(user: User, stored: StoredAttempt, question_id: str, response: dict[str, Any], *, confidence: str | None, advance: bool) -> None:
     """Store one answer (called from the form's callback); in exam mode move on to the next question."""
     try:
         services.store().attempts.answer(user, stored.id, question_id, response, now=services.now(), confidence=confidence)
@@ -241,6 +244,9 @@ def _countdown(stored: StoredAttempt) -> None:
         minutes, seconds = divmod(int(left.total_seconds()), 60)
         urgent = left < timedelta(minutes=5)
         text = f"Time left: **{minutes:02d}:{seconds:02d}**"
-        (st.warning if urgent else st.caption)(text, **({"icon": ":material/timer:"} if urgent else {}))
+        if urgent:
+            st.warning(text, icon=":material/timer:")
+        else:
+            st.caption(text)
 
     tick()

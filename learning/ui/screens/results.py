@@ -8,6 +8,7 @@ import streamlit as st
 from learning.errors import AccessDenied
 from learning.grading import correct_answer
 from learning.quiz import QuizKind
+from learning.render import inline
 from learning.ui import charts, nav, services, session, widgets
 from learning.ui.widgets import lesson_link
 from learning.wording import count
@@ -43,7 +44,7 @@ def render() -> None:
             st.markdown(f"{summary.due_now} more {'are' if summary.due_now != 1 else 'is'} due now.")
         elif summary.next_due:
             st.markdown(f"The next review is due {summary.next_due:%A %d %B at %H:%M} UTC.")
-    else:
+    elif result is not None:
         with st.container(horizontal=True, gap="medium"):
             st.metric("Score", f"{round(result.score * 100)}%", border=True)
             st.metric("Points", f"{charts.points(result.points)} of {charts.points(result.max_points)}", border=True)
@@ -91,8 +92,8 @@ def render() -> None:
             widgets.show_question(question, course)
             if answer is None:
                 st.markdown("You did not answer this question.")
-                st.markdown(f"**The right answer:** {widgets.inline(correct_answer(question))}")
-                st.markdown(f"**Why:** {widgets.inline(question.explanation)}")
+                st.markdown(f"**The right answer:** {inline(correct_answer(question))}")
+                st.markdown(f"**Why:** {inline(question.explanation)}")
                 lesson_link(question, course)
             else:
                 widgets.show_grade(question, answer.grade, course)

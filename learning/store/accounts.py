@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from learning.errors import AccessDenied, AccountError, SignInError
 from learning.store.database import Database
@@ -339,13 +339,18 @@ class Accounts:
             if actor.is_instructor:
                 query = query.where(CohortRow.instructor_id == actor.id)
             else:
-                query = query.join(MembershipRow, MembershipRow.cohort_id == CohortRow.id).where(MembershipRow.user_id == actor.id)
+                mine = aliased(MembershipRow)  # apart from the members count's own MembershipRow
+                query = query.join(mine, mine.cohort_id == CohortRow.id).where(mine.user_id == actor.id)
             return [
                 Cohort(id=r.id, name=r.name, code=r.code, instructor_id=r.instructor_id, members=n)
                 for r, n in session.execute(query.order_by(CohortRow.name))
             ]
 
     def join_cohort(self, actor: User, code: str, *, now: datetime) -> Cohort:
+        """Join a class by its enrolment code; only learners join classes."""
+        if actor.is_instructor:
+            raise AccessDenied("instructors make classes; only learners join one")
+
         def work(session: Session) -> Cohort:
             row = session.scalar(select(CohortRow).where(CohortRow.code == _normal_code(code)))
             if row is None:
@@ -390,6 +395,14 @@ class Accounts:
             return session.scalar(query) is not None
         with self.db.read() as fresh:
             return fresh.scalar(query) is not None
+
+    def require_writer(self, actor: User, learner_id: int, *, session: Session) -> None:
+        """Only the learner may change their own records, and only while their account is active,
+        as the database says inside this write (an account disabled since the request began writes
+        nothing)."""
+        require_self(actor, learner_id)
+        if session.scalar(select(UserRow.disabled).where(UserRow.id == actor.id)) is not False:
+            raise AccessDenied("only the learner can change their own records")
 
     def require_read(self, actor: User, learner_id: int, *, session: Session | None = None) -> None:
         if not self.can_read(actor, learner_id, session=session):

@@ -101,15 +101,17 @@ def _answer_of(question: QuestionBase, row: AnswerRow) -> Answer:
     )
 
 
-def _attempt_of(row: AttemptRow, answers: dict[str, Answer]) -> Attempt:
-    """A stored attempt as the domain's :class:`Attempt`, with the answers given."""
+def _attempt_of(row: AttemptRow, answers: dict[str, Answer], *, only: str | None = None) -> Attempt:
+    """A stored attempt as the domain's :class:`Attempt`, with the answers given; with ``only``, a
+    view holding just that drawn question (all that answering one question needs)."""
+    drawn = [d for d in row.drawn if only is None or d["id"] == only]
     return Attempt(
         quiz_id=row.quiz_id,
         seed=row.seed,
         feedback_mode=FeedbackMode(row.feedback_mode),
         started_at=row.started_at,
         deadline=row.deadline,
-        questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in row.drawn],
+        questions=[DrawnQuestion.model_validate({k: v for k, v in d.items() if k != "hash"}) for d in drawn],
         answers=answers,
         status=AttemptStatus(row.status),
         submitted_at=row.submitted_at,
@@ -149,19 +151,28 @@ class Attempts:
         domain = Attempt.start(spec, pool, seed=seed, now=now)
         by_id = {q.id: q for q in pool}
         shown = {d.id: by_id[d.id] for d in domain.questions}
+        # Hashes and snapshot rows are built before the transaction, which then only writes.
+        digests = {question_id: content_hash(question) for question_id, question in shown.items()}
+        snapshots = {
+            digests[q.id]: {"content_hash": digests[q.id], "question_id": q.id, "version": q.version, "content": dump_question(q)}
+            for q in shown.values()
+        }
         attempt_id = str(uuid.uuid4())
 
         def work(session: Session) -> None:
+            self.accounts.require_writer(actor, actor.id, session=session)
             if not spec.is_unlocked(lessons=[lesson.id for lesson in self.course().lessons], read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
             if spec.attempts_allowed is not None:
                 used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id)) or 0
                 if used >= spec.attempts_allowed:
                     raise AttemptError(f"you have used all {spec.attempts_allowed} attempts at this quiz", reason="no_attempts_left")
-            drawn = []
-            for d in domain.questions:
-                digest = self._snapshot(session, shown[d.id])
-                drawn.append({**d.model_dump(mode="json"), "hash": digest})
+            # Snapshots are shared rows: insert them in one fixed order (by hash), or simultaneous
+            # starts that drew the same questions in different orders wait on each other (a deadlock
+            # on PostgreSQL, every time the bank changes and the first learners start an exam).
+            for digest in sorted(snapshots):
+                self.db.insert_if_absent(session, QuestionSnapshotRow, snapshots[digest], key=["content_hash"])
+            drawn = [{**d.model_dump(mode="json"), "hash": digests[d.id]} for d in domain.questions]
             session.add(
                 AttemptRow(
                     id=attempt_id,
@@ -184,12 +195,6 @@ class Attempts:
     def _lessons_read(self, session: Session, user_id: int) -> set[str]:
         query = select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))
         return set(session.scalars(query))
-
-    def _snapshot(self, session: Session, question: QuestionBase) -> str:
-        digest = content_hash(question)
-        values = {"content_hash": digest, "question_id": question.id, "version": question.version, "content": dump_question(question)}
-        self.db.insert_if_absent(session, QuestionSnapshotRow, values, key=["content_hash"])
-        return digest
 
     # --- reading ------------------------------------------------------------------------
 
@@ -302,7 +307,7 @@ class Attempts:
             row = self.db.for_update(session, select(AttemptRow).where(AttemptRow.id == attempt_id))
             if row is None:
                 raise AccessDenied("no such attempt")
-            require_self(actor, row.user_id)
+            self.accounts.require_writer(actor, row.user_id, session=session)
             latest = session.scalar(
                 select(AnswerRow).where(
                     AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
@@ -310,7 +315,7 @@ class Attempts:
             )
             # The rules live in the domain: load what they need (this question's answer so far),
             # let the attempt decide, then persist what changed.
-            attempt = _attempt_of(row, {})
+            attempt = _attempt_of(row, {}, only=question_id)
             attempt.drawn(question_id)  # raises not_drawn
             drawn = next(d for d in row.drawn if d["id"] == question_id)
             question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
@@ -370,7 +375,7 @@ class Attempts:
             row = session.get(AttemptRow, attempt_id)
             if row is None:
                 raise AccessDenied("no such attempt")
-            require_self(actor, row.user_id)
+            self.accounts.require_writer(actor, row.user_id, session=session)
             if question_id not in {d["id"] for d in row.drawn}:
                 raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
             current = [q for q in (row.flagged or []) if q != question_id]

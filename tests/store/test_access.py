@@ -75,3 +75,37 @@ def test_a_disabled_instructor_reads_nothing(store, world) -> None:
     teacher = world["instructor of the cohort"].model_copy(update={"disabled": True})
     with pytest.raises(AccessDenied):
         store.progress.dashboard(teacher, world["learner"].id)
+
+
+def test_each_person_sees_their_own_classes(store, world) -> None:
+    """A learner's classes are the ones they joined (this query crashed for learners once)."""
+    names = {who: [c.name for c in store.accounts.cohorts(world[who])] for who in ALLOWED}
+    assert names == {
+        "learner": ["Monday class"],
+        "other learner": ["Monday class"],
+        "instructor of the cohort": ["Monday class"],
+        "instructor of another cohort": ["Friday class"],
+    }
+    assert [c.members for c in store.accounts.cohorts(world["instructor of the cohort"])] == [2]
+
+
+def test_an_instructor_cannot_join_another_instructors_class(store, world) -> None:
+    with pytest.raises(AccessDenied):
+        store.accounts.join_cohort(world["instructor of another cohort"], world["cohort"].code, now=NOW)
+    assert [u.username for u in store.accounts.cohort_learners(world["instructor of the cohort"], world["cohort"].id)] == [
+        "learner",
+        "other-learner",
+    ]
+
+
+def test_an_answer_in_flight_from_an_account_disabled_meanwhile_is_refused(store, world) -> None:
+    """The request carries the learner as they were when it began; the write reads the account again."""
+    learner = world["learner"]  # signed in and active when the request started
+    store.accounts.set_disabled("learner", True)
+    with pytest.raises(AccessDenied):
+        store.attempts.answer(learner, world["attempt"].id, "sample-single-choice", {"type": "single_choice", "option": "a"}, now=NOW)
+    with pytest.raises(AccessDenied):
+        store.attempts.set_flag(learner, world["attempt"].id, "sample-single-choice", True)
+    with pytest.raises(AccessDenied):
+        store.attempts.start(learner, practice_spec(id="another"), now=NOW)
+    assert store.attempts.get(world["instructor of the cohort"], world["attempt"].id, now=NOW).attempt.answers == {}

@@ -109,3 +109,25 @@ def screenshot_folder(name: str) -> Path:
     folder = ARTIFACTS / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep a screenshot and the text of every page it had open."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call":
+        return
+    from tests.browser.driver import OPEN_PAGES
+
+    if report.failed:
+        folder = ARTIFACTS.parent / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(OPEN_PAGES):
+            try:
+                name = f"{item.name}-{number}".replace("/", "-")
+                page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+                (folder / f"{name}.txt").write_text(f"{page.url}\n\n{page.inner_text('body')}")
+            except Exception:  # the page may be closed already
+                pass
+    OPEN_PAGES.clear()

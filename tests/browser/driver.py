@@ -11,6 +11,7 @@ from learning.course import Course
 from learning.questions import QuestionBase
 
 TIMEOUT = 30_000
+OPEN_PAGES: list[Page] = []  # the pages of the running test, for a screenshot when it fails
 
 
 class Learner:
@@ -21,6 +22,7 @@ class Learner:
         self.shots = shots
         page.set_default_timeout(TIMEOUT)
         expect.set_options(timeout=TIMEOUT)
+        OPEN_PAGES.append(page)
 
     # --- basics -----------------------------------------------------------------------------
 

@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Self
 
 import frontmatter
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
+from learning.frozen import by_id
 from learning.problems import Problem, problems_from_validation
 from learning.questions import Slug, Text
 
 WORDS_PER_MINUTE = 200
+_FAST_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t]*\{#(?P<anchor>[a-z0-9-]+)\}[ \t]*$", re.MULTILINE)
 LINK = re.compile(r"\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        # Forget the lookups cached on the original (cached_property): the copy builds its own.
+        for name in set(copied.__dict__) - set(type(self).model_fields):
+            del copied.__dict__[name]
+        return copied
 
 
 class Objective(_Model):
@@ -49,7 +60,8 @@ class Syllabus(_Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Syllabus:
-        for field, items in (("units", self.units), ("objectives", self.objectives)):
+        fields: tuple[tuple[str, Sequence[Unit | Objective]], ...] = (("units", self.units), ("objectives", self.objectives))
+        for field, items in fields:
             seen: set[str] = set()
             for position, item in enumerate(items):
                 if item.id in seen:
@@ -58,10 +70,28 @@ class Syllabus(_Model):
         return self
 
     def objective(self, objective_id: str) -> Objective:
-        return next(o for o in self.objectives if o.id == objective_id)
+        """The objective with this id.
+
+        Raises:
+            KeyError: there is none.
+        """
+        return self._objectives[objective_id]
 
     def unit(self, unit_id: str) -> Unit:
-        return next(u for u in self.units if u.id == unit_id)
+        """The unit with this id.
+
+        Raises:
+            KeyError: there is none.
+        """
+        return self._units[unit_id]
+
+    @cached_property
+    def _objectives(self) -> dict[str, Objective]:
+        return by_id(self.objectives)
+
+    @cached_property
+    def _units(self) -> dict[str, Unit]:
+        return by_id(self.units)
 
 
 class GlossaryTerm(_Model):
@@ -83,7 +113,11 @@ class Glossary(_Model):
         return self
 
     def get(self, term_id: str) -> GlossaryTerm | None:
-        return next((t for t in self.terms if t.id == term_id), None)
+        return self._terms.get(term_id)
+
+    @cached_property
+    def _terms(self) -> dict[str, GlossaryTerm]:
+        return by_id(self.terms)
 
 
 class SectionSpec(_Model):
@@ -126,7 +160,11 @@ class Lesson(_Model):
         return len(re.findall(r"[A-Za-z0-9'’-]+", self.body))
 
     def section(self, section_id: str) -> Section | None:
-        return next((s for s in self.sections if s.id == section_id), None)
+        return self._sections.get(section_id)
+
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        return by_id(self.sections)
 
     @model_validator(mode="after")
     def _objectives_taught(self) -> Lesson:
@@ -168,7 +206,8 @@ def parse_lesson(text: str, *, file: str) -> tuple[Lesson | None, list[Problem]]
             )
         ]
     meta = dict(post.metadata)
-    lesson_id = meta.get("id") if isinstance(meta.get("id"), str) else None
+    given_id = meta.get("id")
+    lesson_id = given_id if isinstance(given_id, str) else None
     if not meta:
         return None, [Problem(file=file, message="no YAML front matter (a block between --- lines at the top)")]
     body = post.content.strip() + "\n"
@@ -222,7 +261,11 @@ def _display(path: Path) -> str:
 
 def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+        text = path.read_text(encoding="utf-8")
+        try:
+            return yaml.load(text, Loader=_FAST_YAML), []
+        except yaml.YAMLError:
+            return yaml.safe_load(text), []  # the pure-Python loader words the error we report
     except FileNotFoundError:
         return None, [Problem(file=_display(path), message="file not found")]
     except UnicodeDecodeError as error:

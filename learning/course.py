@@ -9,15 +9,17 @@ rest of the course is served.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from learning.bank import Bank, display_path, load_bank
+from learning.bank import Bank, display_path, gc_paused, load_bank
 from learning.content import Glossary, Lesson, Syllabus, Unit, figures, links, load_glossary, load_lessons, load_syllabus
 from learning.errors import AssemblyError
+from learning.frozen import FrozenDict, FrozenList, by_id
 from learning.problems import Problem, problems_from_validation
 from learning.questions import Pool, QuestionBase, Status, question_type
 from learning.quiz import QuizKind, QuizSpec, assemble
@@ -27,18 +29,30 @@ GLOSSARY_FILE = "glossary.yaml"
 QUIZ_FOLDER = "quizzes"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Course:
-    """Everything a learner can study, with the problems found while loading it."""
+    """Everything a learner can study, with the problems found while loading it.
+
+    A loaded course is cached and shared by every session, so it is read-only: its lists and
+    mappings are :mod:`learning.frozen` collections, and the indexes behind the lookups by id are
+    built once, when it is made (``dataclasses.replace`` makes a changed copy with new indexes).
+    """
 
     syllabus: Syllabus | None
     glossary: Glossary
-    lessons: list[Lesson] = field(default_factory=list)
-    questions: list[QuestionBase] = field(default_factory=list)
-    quizzes: list[QuizSpec] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    question_files: dict[str, Path] = field(default_factory=dict)
+    lessons: Sequence[Lesson] = ()
+    questions: Sequence[QuestionBase] = ()
+    quizzes: Sequence[QuizSpec] = ()
+    problems: Sequence[Problem] = ()
+    question_files: Mapping[str, Path] = field(default_factory=dict)
     lessons_dir: Path | None = None
+    _index: _Index = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("lessons", "questions", "quizzes", "problems"):
+            object.__setattr__(self, name, FrozenList(getattr(self, name)))
+        object.__setattr__(self, "question_files", FrozenDict(self.question_files))
+        object.__setattr__(self, "_index", _Index.build(self))
 
     def figure_path(self, source: str) -> Path | None:
         """The file of a lesson figure (``figures/NAME.svg``), or None when it is not there."""
@@ -48,31 +62,34 @@ class Course:
         return path if path.is_file() else None
 
     @property
-    def units(self) -> list[Unit]:
-        return sorted(self.syllabus.units, key=lambda u: u.order) if self.syllabus else []
+    def units(self) -> Sequence[Unit]:
+        return self._index.units
 
-    def lessons_in(self, unit_id: str) -> list[Lesson]:
-        return [lesson for lesson in self.lessons if lesson.unit == unit_id]
+    def lessons_in(self, unit_id: str) -> Sequence[Lesson]:
+        return self._index.lessons_by_unit.get(unit_id, FrozenList())
 
     def lesson(self, lesson_id: str) -> Lesson | None:
-        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+        return self._index.lessons.get(lesson_id)
 
     def question(self, question_id: str) -> QuestionBase | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._index.questions.get(question_id)
 
     def quiz(self, quiz_id: str) -> QuizSpec | None:
-        return next((q for q in self.quizzes if q.id == quiz_id), None)
+        return self._index.quizzes.get(quiz_id)
 
-    def final_exam_ids(self) -> set[str]:
-        return {quiz.id for quiz in self.quizzes if quiz.kind is QuizKind.FINAL_EXAM}
+    def final_exam_ids(self) -> frozenset[str]:
+        return self._index.final_exams
 
-    def reviewable(self, *, course_finished: bool) -> set[str]:
+    def reviewable(self, *, course_finished: bool) -> frozenset[str]:
         """The questions spaced review may bring back: active practice questions, and the exam
         pool too once the learner has finished the course (passed the final exam)."""
-        return {q.id for q in self.active_questions() if q.pool is Pool.PRACTICE or course_finished}
+        return self._index.active_ids if course_finished else self._index.practice_ids
 
-    def active_questions(self, *, lesson: str | None = None) -> list[QuestionBase]:
-        return [q for q in self.questions if q.status is Status.ACTIVE and (lesson is None or q.lesson == lesson)]
+    def active_questions(self, *, lesson: str | None = None) -> Sequence[QuestionBase]:
+        """The active questions in bank order, of one lesson or of all."""
+        if lesson is None:
+            return self._index.active
+        return self._index.active_by_lesson.get(lesson, FrozenList())
 
     def summary(self) -> str:
         """One line: counts of lessons, objectives and questions by type."""
@@ -83,6 +100,44 @@ class Course:
             f"{len(self.lessons)} lessons, {objectives} objectives, {len(self.active_questions())} active questions"
             + (f" ({by_type})" if by_type else "")
             + f", {len(self.quizzes)} quizzes"
+        )
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The course's lookups, built once when it is loaded."""
+
+    units: FrozenList[Unit]
+    lessons: Mapping[str, Lesson]
+    lessons_by_unit: Mapping[str, FrozenList[Lesson]]
+    questions: Mapping[str, QuestionBase]
+    quizzes: Mapping[str, QuizSpec]
+    active: FrozenList[QuestionBase]
+    active_by_lesson: Mapping[str, FrozenList[QuestionBase]]
+    active_ids: frozenset[str]
+    practice_ids: frozenset[str]
+    final_exams: frozenset[str]
+
+    @classmethod
+    def build(cls, course: Course) -> _Index:
+        by_unit: dict[str, list[Lesson]] = defaultdict(list)
+        for lesson in course.lessons:
+            by_unit[lesson.unit].append(lesson)
+        active = [q for q in course.questions if q.status is Status.ACTIVE]
+        by_lesson: dict[str, list[QuestionBase]] = defaultdict(list)
+        for question in active:
+            by_lesson[question.lesson].append(question)
+        return cls(
+            units=FrozenList(sorted(course.syllabus.units, key=lambda u: u.order) if course.syllabus else []),
+            lessons=by_id(course.lessons),
+            lessons_by_unit=FrozenDict({unit: FrozenList(items) for unit, items in by_unit.items()}),
+            questions=by_id(course.questions),
+            quizzes=by_id(course.quizzes),
+            active=FrozenList(active),
+            active_by_lesson=FrozenDict({lesson: FrozenList(items) for lesson, items in by_lesson.items()}),
+            active_ids=frozenset(q.id for q in active),
+            practice_ids=frozenset(q.id for q in active if q.pool is Pool.PRACTICE),
+            final_exams=frozenset(quiz.id for quiz in course.quizzes if quiz.kind is QuizKind.FINAL_EXAM),
         )
 
 
@@ -107,6 +162,11 @@ def load_quizzes(folder: Path) -> tuple[list[QuizSpec], list[Problem]]:
 
 def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
     """Load and cross-check the course; broken parts are reported in ``problems`` and left out."""
+    with gc_paused():  # see there: thousands of objects are made to stay, none is garbage
+        return _load_course(lessons_dir, bank_dir)
+
+
+def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
     syllabus, problems = load_syllabus(lessons_dir / SYLLABUS_FILE)
     glossary, found = load_glossary(lessons_dir / GLOSSARY_FILE)
     problems += found
@@ -122,9 +182,10 @@ def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
     term_ids = {t.id for t in glossary.terms}
     lesson_index = {lesson.id: lesson for lesson in lessons}
 
+    shown = {path: display_path(path) for path in set(bank.files.values())}
     questions = []
     for question in bank.questions:
-        found = _question_problems(question, display_path(bank.files[question.id]), lesson_index, objective_ids)
+        found = _question_problems(question, shown[bank.files[question.id]], lesson_index, objective_ids)
         problems += found
         if not found:
             questions.append(question)
@@ -145,9 +206,10 @@ def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
     unit_order = {u.id: u.order for u in syllabus.units} if syllabus else {}
     kept_lessons.sort(key=lambda lesson: (unit_order.get(lesson.unit, 0), lesson.order, lesson.id))
 
+    candidates = _Candidates(questions)
     kept_quizzes = []
     for quiz in quizzes:
-        found = _quiz_problems(quiz, lesson_index, objective_ids, unit_ids, questions)
+        found = _quiz_problems(quiz, lesson_index, objective_ids, unit_ids, candidates.of(quiz))
         problems += found
         if not found:
             kept_quizzes.append(quiz)
@@ -162,6 +224,27 @@ def load_course(*, lessons_dir: Path, bank_dir: Path) -> Course:
         question_files={q.id: bank.files[q.id] for q in questions},
         lessons_dir=lessons_dir,
     )
+
+
+class _Candidates:
+    """The active questions a quiz may draw from, found through an index by lesson.
+
+    Assembling every quiz against the whole bank is the slowest cross-check; a quiz limited to
+    some lessons only needs their questions. They keep bank order, so the draw is the same.
+    """
+
+    def __init__(self, questions: list[QuestionBase]) -> None:
+        self.active = [q for q in questions if q.status is Status.ACTIVE]
+        self.position = {q.id: n for n, q in enumerate(self.active)}
+        self.by_lesson: dict[str, list[QuestionBase]] = defaultdict(list)
+        for question in self.active:
+            self.by_lesson[question.lesson].append(question)
+
+    def of(self, quiz: QuizSpec) -> list[QuestionBase]:
+        if not quiz.lessons:
+            return self.active
+        chosen = [q for lesson in dict.fromkeys(quiz.lessons) for q in self.by_lesson.get(lesson, [])]
+        return sorted(chosen, key=lambda q: self.position[q.id])
 
 
 def _question_problems(question: QuestionBase, file: str, lessons: dict[str, Lesson], objectives: set[str]) -> list[Problem]:

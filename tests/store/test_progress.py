@@ -7,28 +7,11 @@ from datetime import timedelta
 import pytest
 
 from learning.store import LessonStatus
-from learning.store.progress import mastery_of
 from tests.conftest import NOW
 from tests.store.conftest import exam_spec, practice_spec
 
 TF = {"type": "true_false", "value": True}
 TF_WRONG = {"type": "true_false", "value": False}
-
-
-@pytest.mark.parametrize(
-    ("scores", "expected"),
-    [
-        ([], 0.0),
-        ([1.0], 1.0),
-        ([0.0, 1.0], 0.7 / 1.7),  # newest first: the newest (wrong) weighs 1, the older (right) 0.7
-        ([1.0, 0.0], 1 / 1.7),
-        ([1.0, 1.0, 0.0], 1.7 / 2.19),
-    ],
-)
-def test_mastery_formula(scores: list[float], expected: float) -> None:
-    value, count = mastery_of(scores)
-    assert value == pytest.approx(expected)
-    assert count == len(scores)
 
 
 def answer_practice(store, learner, question_id: str, response: dict, *, minute: int) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,23 +17,54 @@ from learning.store import Store
 
 
 def settings() -> Settings:
+    """The settings from the environment, read again only when a ``LEARNING_*`` variable or the working folder changes."""
+    variables = tuple(sorted((name, value) for name, value in os.environ.items() if name.upper().startswith("LEARNING_")))
+    return _settings(variables, os.getcwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(_variables: tuple[tuple[str, str], ...], _cwd: str) -> Settings:
+    # Parsing the environment costs about half a millisecond, and a page run asks several times.
     return get_settings()
 
 
-def _stamp(lessons: Path, bank: Path) -> tuple:
-    files = sorted([*lessons.glob("*"), *bank.rglob("*.json")])
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
+STAMP_SECONDS = 1.0
+"""How long a stamp of the course files is trusted: a change on disk shows within this time."""
+
+
+def _stamp(lessons: Path, bank: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each lesson and bank file's path, modification time and size: one stat a file."""
+    stamp = []
+    for path in sorted([*lessons.glob("*"), *bank.rglob("*.json")]):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue  # removed since the listing; the next stamp no longer lists it
+        if stat.S_ISREG(info.st_mode):
+            stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
+@st.cache_resource(show_spinner=False, ttl=STAMP_SECONDS, max_entries=4)
+def _recent_stamp(lessons: str, bank: str) -> str:
+    """A digest of :func:`_stamp`, short so that Streamlit hashes the cache key cheaply.
+
+    A page run asks for the course several times, and every session does so on each click;
+    the files are stat'ed at most once a second, whoever asks.
+    """
+    return hashlib.sha256(repr(_stamp(Path(lessons), Path(bank))).encode()).hexdigest()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(lessons: str, bank: str, stamp: tuple) -> Course:
+def _load(lessons: str, bank: str, stamp: str) -> Course:
     return load_course(lessons_dir=Path(lessons), bank_dir=Path(bank))
 
 
 def course() -> Course:
-    """The course, reloaded when any lesson or bank file changes on disk."""
+    """The course, reloaded (within :data:`STAMP_SECONDS`) when a lesson or bank file changes on disk."""
     config = settings()
-    return _load(str(config.lessons_dir), str(config.bank_dir), _stamp(config.lessons_dir, config.bank_dir))
+    lessons, bank = str(config.lessons_dir), str(config.bank_dir)
+    return _load(lessons, bank, _recent_stamp(lessons, bank))
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from learning.content import FIGURE, Glossary, GlossaryTerm
 
-_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
+_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):[^)]*\)", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[")

@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
+from learning.bank import SCHEMA_FILE, SCHEMA_VERSION, bank_files
 from learning.grading import correct_response, grade
 from learning.questions import dump_question
 from learning.store import Store
 from learning.store.attempts import content_hash
-from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow
+from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow, UserRow
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def write_bank(source: Path, target: Path, *, questions: int = 10_000, per_file: int = 500) -> Path:
+    """Write a bank of ``questions`` questions in files of ``per_file`` into ``target``.
+
+    The shipped questions (from the bank folder ``source``) come first under their own ids, so
+    the lessons' check questions exist; then copies of them under new ids, so the bank is as
+    varied as the real one and every question passes the course's cross-checks. The shipped
+    quizzes are copied too, so the course load assembles them against the big bank.
+    """
+    shipped = [entry for path in bank_files(source) for entry in json.loads(path.read_text(encoding="utf-8"))["questions"]]
+    target.mkdir(parents=True, exist_ok=True)
+    for number, start in enumerate(range(0, questions, per_file)):
+        entries = [_copy(shipped, n) for n in range(start, min(questions, start + per_file))]
+        document = {"$schema": SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "questions": entries}
+        (target / f"bench-{number:03d}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if (source / "quizzes").is_dir():
+        shutil.copytree(source / "quizzes", target / "quizzes", dirs_exist_ok=True)
+    return target
+
+
+def _copy(shipped: list[dict], n: int) -> dict:
+    """The ``n``-th question of the big bank; each round of copies has its own exclusion groups."""
+    entry = shipped[n % len(shipped)]
+    if n < len(shipped):
+        return entry
+    copy = {**entry, "id": f"{entry['id']}-x{n:07d}"}
+    if entry.get("exclusion_group"):
+        copy["exclusion_group"] = f"{entry['exclusion_group']}-c{n // len(shipped)}"
+    return copy
 
 
 def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
@@ -73,3 +107,113 @@ def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> No
         with store.db.write() as session:
             session.execute(insert(AttemptRow), attempts)
             session.execute(insert(AnswerRow), answers)
+
+
+def seed_learners(store: Store, count: int, *, prefix: str) -> list[int]:
+    """Bulk-insert ``count`` learners named ``{prefix}-00000`` and up (no password); returns their ids."""
+    rows = [
+        {
+            "username": f"{prefix}-{n:05d}",
+            "display_name": f"Learner {n}",
+            "role": "learner",
+            "password_hash": None,
+            "disabled": False,
+            "failed_sign_ins": 0,
+            "created_at": NOW,
+        }
+        for n in range(count)
+    ]
+    with store.db.write() as session:
+        session.execute(insert(UserRow), rows)
+    with store.db.read() as session:
+        return list(session.scalars(select(UserRow.id).where(UserRow.username.like(f"{prefix}-%")).order_by(UserRow.id)))
+
+
+class BulkAnswers:
+    """Bulk-insert submitted practice attempts of 100 graded answers each, drawn from the whole course.
+
+    Answers are written in transactions of ``batch`` rows, so a million take minutes; the same
+    seed gives the same records. Each learner's answers are a minute apart, older first.
+    """
+
+    def __init__(self, store: Store, course, *, seed: int = 7, batch: int = 20_000) -> None:
+        self.store = store
+        self.questions = list(course.active_questions())
+        self.rng = random.Random(seed)
+        self.batch = batch
+        self.hashes = {q.id: content_hash(q) for q in self.questions}
+        self.graded = {q.id: grade(q, correct_response(q)).model_dump(mode="json") for q in self.questions}
+        self.written: dict[int, int] = {}  # answers so far per learner
+        with store.db.read() as session:
+            stored = set(session.scalars(select(QuestionSnapshotRow.content_hash)))
+        snapshots = [
+            {"content_hash": self.hashes[q.id], "question_id": q.id, "version": q.version, "content": dump_question(q)}
+            for q in self.questions
+            if self.hashes[q.id] not in stored
+        ]
+        for start in range(0, len(snapshots), batch):
+            with store.db.write() as session:
+                session.execute(insert(QuestionSnapshotRow), snapshots[start : start + batch])
+
+    def add(self, per_user: dict[int, int]) -> int:
+        """Give each learner in ``per_user`` that many more answers; returns how many were written."""
+        attempts: list[dict] = []
+        answers: list[dict] = []
+        total = 0
+        for user_id, count in per_user.items():
+            done = self.written.get(user_id, 0)
+            for start in range(0, count, 100):
+                attempt_id = str(uuid.uuid4())
+                size = min(100, count - start)
+                first = NOW - timedelta(days=365) + timedelta(minutes=done + start)
+                attempts.append(
+                    {
+                        "id": attempt_id,
+                        "user_id": user_id,
+                        "quiz_id": "bench",
+                        "spec": {"id": "bench", "title": "Bench"},
+                        "seed": "1",
+                        "feedback_mode": "practice",
+                        "drawn": [],
+                        "started_at": first,
+                        "deadline": None,
+                        "status": "submitted",
+                        "submitted_at": first + timedelta(minutes=size),
+                        "score": 1.0,
+                        "passed": True,
+                        "result": None,
+                        "flagged": [],
+                    }
+                )
+                for n, q in enumerate(self.rng.sample(self.questions, size)):
+                    right = self.rng.random() < 0.7
+                    answers.append(
+                        {
+                            "attempt_id": attempt_id,
+                            "user_id": user_id,
+                            "question_id": q.id,
+                            "question_version": q.version,
+                            "question_hash": self.hashes[q.id],
+                            "objectives": list(q.objectives),
+                            "revision": 1,
+                            "current": True,
+                            "response": {"type": q.type},
+                            "grade": self.graded[q.id],
+                            "score": 1.0 if right else 0.0,
+                            "correct": right,
+                            "confidence": None,
+                            "answered_at": first + timedelta(minutes=n),
+                        }
+                    )
+                if len(answers) >= self.batch:
+                    total += self._write(attempts, answers)
+                    attempts, answers = [], []
+            self.written[user_id] = done + count
+        return total + self._write(attempts, answers)
+
+    def _write(self, attempts: list[dict], answers: list[dict]) -> int:
+        if attempts:
+            with self.store.db.write() as session:
+                session.execute(insert(AttemptRow), attempts)
+                session.execute(insert(AnswerRow), answers)
+        return len(answers)

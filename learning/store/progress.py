@@ -76,6 +76,7 @@ def _counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, s
         .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
         .where(
             AnswerRow.user_id.in_(user_ids),
+            AttemptRow.user_id.in_(user_ids),  # the same attempts, but lets the database pick only theirs by index
             AnswerRow.current.is_(True),
             or_(AttemptRow.feedback_mode == FeedbackMode.PRACTICE.value, AttemptRow.status == AttemptStatus.SUBMITTED.value),
         )

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from learning.content import FIGURE, Glossary, GlossaryTerm
 
-_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
+_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<kind>glossary|lesson):(?P<target>[A-Za-z0-9_-]+)(?:#(?P<anchor>[A-Za-z0-9_-]+))?\)")
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):[^)]*\)", re.IGNORECASE)
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):", re.IGNORECASE)  # the scheme alone: linear
 _IMAGE = re.compile(r"!\[")
 _IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
 
@@ -49,7 +49,7 @@ class Block:
 def escape_html(markdown: str) -> str:
     """Neutralise raw HTML and script links in authored Markdown; Markdown itself is kept."""
     without_tags = _HTML_TAG.sub("&lt;", markdown)
-    return _UNSAFE_LINK.sub("](#)", without_tags)
+    return _UNSAFE_LINK.sub("](#", without_tags)
 
 
 def _no_images(markdown: str) -> str:

@@ -55,9 +55,7 @@ def render() -> None:
     progress = store.progress.lesson(user, user.id, lesson.id)
     st.divider()
     if progress is None or progress.completed_at is None:
-        if st.button("Mark as read", type="primary", icon=":material/done:"):
-            store.progress.complete_lesson(user, lesson.id, now=services.now())
-            st.rerun()
+        st.button("Mark as read", type="primary", icon=":material/done:", on_click=_mark_read, args=(user, lesson.id))
     else:
         st.success(f"You marked this lesson as read on {progress.completed_at:%d %B %Y}.", icon=":material/done_all:")
 
@@ -134,10 +132,24 @@ def _check_questions(user, lesson, course) -> None:
             if answer is not None:
                 widgets.show_grade(question, answer.grade, course, link_lesson=False)
     finished = len(attempt.attempt.answers) == len(attempt.attempt.questions)
-    if finished and st.button("Try the check questions again", key=f"again-{attempt.id}", icon=":material/refresh:"):
-        store.attempts.submit(user, attempt.id, now=services.now())
-        st.rerun()
+    if finished:
+        st.button(
+            "Try the check questions again",
+            key=f"again-{attempt.id}",
+            icon=":material/refresh:",
+            on_click=_close_checks,
+            args=(user, attempt.id),
+        )
 
 
 def _save_check(user: User, attempt_id: str, question_id: str, response: dict[str, Any], _confidence: str | None) -> None:
     services.store().attempts.answer(user, attempt_id, question_id, response, now=services.now())
+
+
+def _mark_read(user: User, lesson_id: str) -> None:
+    """In the button's callback: the same run then shows the lesson as read (one click, one run)."""
+    services.store().progress.complete_lesson(user, lesson_id, now=services.now())
+
+
+def _close_checks(user: User, attempt_id: str) -> None:
+    services.store().attempts.submit(user, attempt_id, now=services.now())

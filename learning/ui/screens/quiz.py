@@ -77,17 +77,31 @@ def _intro(user: User, spec: QuizSpec) -> None:
     if standing.attempts_left == 0:
         st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
-    if st.button("Start", type="primary", icon=":material/play_arrow:"):
-        try:
-            questions = review_questions(user) if spec.id == REVIEW_ID else None
-            store.attempts.start(user, spec, now=services.now(), questions=questions)
-        except AttemptError as error:
-            st.error(sentence(str(error)))
-            return
-        except AssemblyError:
-            st.error("This quiz cannot be put together from the question bank right now. Please tell your instructor.")
-            return
-        st.rerun()
+    problem = st.session_state.pop(f"start-problem-{spec.id}", None)
+    if problem:
+        st.error(problem)
+    st.button("Start", type="primary", icon=":material/play_arrow:", on_click=_start, args=(user, spec))
+
+
+def _start(user: User, spec: QuizSpec) -> None:
+    """Start the attempt in the button's callback, so the same run shows its first question."""
+    try:
+        questions = review_questions(user) if spec.kind is QuizKind.REVIEW else None
+        services.store().attempts.start(user, spec, now=services.now(), questions=questions)
+    except AttemptError as error:
+        st.session_state[f"start-problem-{spec.id}"] = sentence(str(error))
+    except AssemblyError:
+        st.session_state[f"start-problem-{spec.id}"] = (
+            "This quiz cannot be put together from the question bank right now. Please tell your instructor."
+        )
+
+
+def _move(position_key: str, position: int) -> None:
+    st.session_state[position_key] = position
+
+
+def _flag(user: User, attempt_id: str, question_id: str, flagged: bool) -> None:
+    services.store().attempts.set_flag(user, attempt_id, question_id, flagged)
 
 
 def review_questions(user: User):
@@ -163,21 +177,27 @@ def _controls(user: User, stored: StoredAttempt, position: int, exam: bool) -> N
     last = position == len(drawn) - 1
     current = drawn[position]
     with st.container(horizontal=True, gap="small"):
-        if position > 0 and st.button("Previous", icon=":material/arrow_back:", key=f"prev-{stored.id}"):
-            st.session_state[position_key] = position - 1
-            st.rerun()
+        # Each button acts in its callback, so one click is one run of the page.
+        if position > 0:
+            st.button("Previous", icon=":material/arrow_back:", key=f"prev-{stored.id}", on_click=_move, args=(position_key, position - 1))
         if exam:
             flagged = current.id in stored.flagged
-            if st.button("Unflag" if flagged else "Flag for review", icon=":material/flag:", key=f"flag-{stored.id}-{current.id}"):
-                services.store().attempts.set_flag(user, stored.id, current.id, not flagged)
-                st.rerun()
-        if not last:
-            answered = current.id in stored.attempt.answers
-            if (exam or answered) and st.button(
-                "Next", icon=":material/arrow_forward:", key=f"next-{stored.id}", type="secondary" if exam else "primary"
-            ):
-                st.session_state[position_key] = position + 1
-                st.rerun()
+            st.button(
+                "Unflag" if flagged else "Flag for review",
+                icon=":material/flag:",
+                key=f"flag-{stored.id}-{current.id}",
+                on_click=_flag,
+                args=(user, stored.id, current.id, not flagged),
+            )
+        if not last and (exam or current.id in stored.attempt.answers):
+            st.button(
+                "Next",
+                icon=":material/arrow_forward:",
+                key=f"next-{stored.id}",
+                type="secondary" if exam else "primary",
+                on_click=_move,
+                args=(position_key, position + 1),
+            )
     everything = len(stored.attempt.answers) == len(drawn)
     if exam:
         if st.button("Submit exam", type="primary", icon=":material/send:", key=f"submit-{stored.id}"):
@@ -228,9 +248,13 @@ def _navigator(stored: StoredAttempt, position: int) -> None:
             for number, drawn in enumerate(stored.attempt.questions):
                 marks = ("✓" if drawn.id in stored.attempt.answers else "") + ("⚑" if drawn.id in stored.flagged else "")
                 label = f"{number + 1}{marks}"
-                if st.button(label, key=f"goto-{stored.id}-{number}", type="primary" if number == position else "secondary"):
-                    st.session_state[f"position-{stored.id}"] = number
-                    st.rerun()
+                st.button(
+                    label,
+                    key=f"goto-{stored.id}-{number}",
+                    type="primary" if number == position else "secondary",
+                    on_click=_move,
+                    args=(f"position-{stored.id}", number),
+                )
 
 
 def _countdown(stored: StoredAttempt) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -140,7 +141,9 @@ def test_editing_a_question_never_changes_a_past_grade(store, learner, course) -
             {"id": "c", "text": "Surgery", "feedback": "No."},
         ],
     )
-    course.questions[course.questions.index(course.question(SC))] = edited
+    changed = dataclasses.replace(course, questions=[edited if q.id == SC else q for q in course.questions])
+    for part in (store.attempts, store.review, store.progress, store.exports):  # the server reloads the edited bank
+        part.course = lambda: changed
     stored = store.attempts.get(learner, attempt.id, now=LATER)
     assert stored.attempt.answers[SC].grade.score == 0.0
     assert stored.questions[SC].version == 1

@@ -38,6 +38,27 @@ def big_course(tmp_path: Path):
     return course
 
 
+def at_once(work, people) -> list[BaseException]:
+    """Run ``work(person)`` for every person on threads of their own, all released together by a
+    barrier; returns what they raised."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(people))
+
+    def run(person) -> None:
+        try:
+            barrier.wait()
+            work(person)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 SPEC = QuizSpec(
     id="many", title="Many", lessons=["techniques"], objectives=["obj-techniques"], question_count=ANSWERS, shuffle_questions=False
 )
@@ -46,26 +67,18 @@ SPEC = QuizSpec(
 def test_fifty_writers_lose_and_duplicate_nothing(database_url, big_course) -> None:
     store = Store.open(database_url, course=lambda: big_course)
     users = [store.accounts.create(f"learner-{n:02d}", "a long enough password", role=Role.LEARNER, now=NOW) for n in range(THREADS)]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(THREADS)
 
-    def run(user) -> None:
-        try:
-            attempt = store.attempts.start(user, SPEC, now=NOW, seed=user.username)
-            barrier.wait()
-            for n, drawn in enumerate(attempt.attempt.questions):
-                response = {"type": "true_false", "value": n % 3 != 0}
-                store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
-                if n % 10 == 0:  # a double click
-                    assert store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n)).duplicate
-        except BaseException as error:
-            errors.append(error)
+    attempts = {user.id: store.attempts.start(user, SPEC, now=NOW, seed=user.username) for user in users}
 
-    threads = [threading.Thread(target=run, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def answer_everything(user) -> None:
+        attempt = attempts[user.id]
+        for n, drawn in enumerate(attempt.attempt.questions):
+            response = {"type": "true_false", "value": n % 3 != 0}
+            store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
+            if n % 10 == 0:  # a double click
+                assert store.attempts.answer(user, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n)).duplicate
+
+    errors = at_once(answer_everything, users)
     try:
         assert errors == []
         with store.db.read() as session:
@@ -152,21 +165,7 @@ def test_fifty_learners_start_the_exam_at_once(database_url, big_course) -> None
     store = Store.open(database_url, course=lambda: big_course)
     users = [store.accounts.create(f"starter-{n:02d}", "a long enough password", role=Role.LEARNER, now=NOW) for n in range(THREADS)]
     shuffled = SPEC.model_copy(update={"id": "shuffled", "shuffle_questions": True})
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(THREADS)
-
-    def run(user) -> None:
-        try:
-            barrier.wait()
-            store.attempts.start(user, shuffled, now=NOW, seed=user.username)
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = at_once(lambda user: store.attempts.start(user, shuffled, now=NOW, seed=user.username), users)
     try:
         assert errors == []
         assert all(len(store.attempts.unfinished(user, now=NOW)) == 1 for user in users)

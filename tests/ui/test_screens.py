@@ -41,6 +41,8 @@ def test_lesson_screen(app) -> None:
     assert any(i.value.startswith("**In practice:**") for i in at.info)
     assert "Check your understanding" in app.texts()
     assert f"Next: {app.course.lessons[3].title}" in app.texts()
+    practice = [q for q in app.course.active_questions(lesson="accountability") if q.pool.value == "practice"]
+    assert f"Take the practice quiz ({len(practice)} questions)" in app.texts()  # exam-pool questions are not in it
     app.button("Mark as read").click()
     app.run()
     assert any("You marked this lesson as read" in s.value for s in app.at.success)

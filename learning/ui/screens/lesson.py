@@ -12,10 +12,11 @@ from typing import Any
 import streamlit as st
 
 from learning.errors import LearningError
-from learning.quiz import check_spec
+from learning.quiz import check_spec, eligible
 from learning.render import render_markdown
 from learning.store import User
 from learning.ui import nav, services, session, widgets
+from learning.wording import count
 
 
 def render() -> None:
@@ -62,7 +63,7 @@ def render() -> None:
     practice = course.quiz(f"practice-{lesson.id}")
     if practice is not None:
         nav.link(
-            f"Take the practice quiz ({len(course.active_questions(lesson=lesson.id))} questions)",
+            f"Take the practice quiz ({count(practice.question_count or len(eligible(practice, course.questions)), 'question')})",
             "quiz",
             icon=":material/quiz:",
             quiz=practice.id,

@@ -25,8 +25,9 @@ from learning.questions import Slug, Text
 
 WORDS_PER_MINUTE = 200
 _FAST_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
-HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t]*\{#(?P<anchor>[a-z0-9-]+)\}[ \t]*$", re.MULTILINE)
-LINK = re.compile(r"\]\((?P<kind>glossary|lesson):(?P<target>[^)\s#]+)(?:#(?P<anchor>[^)\s]+))?\)")
+# Patterns without nested or overlapping quantifiers, so hostile text is matched in linear time.
+HEADING = re.compile(r"^##[ \t]+(?P<title>[^\n{]*[^\s{])[ \t]*+\{#(?P<anchor>[a-z0-9-]+)\}[ \t]*+$", re.MULTILINE)
+LINK = re.compile(r"\]\((?P<kind>glossary|lesson):(?P<target>[A-Za-z0-9_-]+)(?:#(?P<anchor>[A-Za-z0-9_-]+))?\)")
 
 
 class _Model(BaseModel):

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
@@ -37,11 +36,9 @@ from pydantic import TypeAdapter
 from sqlalchemy import create_engine, text
 
 import learning.store.accounts as accounts
-from bench.seeding import NOW, BulkAnswers, seed_learners, write_bank
+from bench.seeding import NOW, BulkAnswers, answer_write_latencies, seed_learners, write_bank
 from learning.bank import BankFile, bank_files, load_bank
 from learning.course import Course, load_course
-from learning.grading import correct_response
-from learning.quiz import QuizSpec
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
 
@@ -192,15 +189,7 @@ def store_figures(url: str, label: str, course: Course, sizes: list[int]) -> lis
             f"typical learner ({small.answers:,} answers): median {statistics.median(typical_wall):.1f} ms"
         )
 
-        writer = store.accounts.create(f"scale-writer-{size}", "a long enough password", role=Role.LEARNER, now=NOW)
-        spec = QuizSpec(id=f"scale-practice-{size}", title="Scale", question_count=150, shuffle_questions=False)
-        attempt = store.attempts.start(writer, spec, now=NOW, seed="scale")
-        latencies = []
-        for n, drawn in enumerate(attempt.attempt.questions):
-            response = correct_response(attempt.questions[drawn.id]).model_dump(mode="json")
-            started = time.perf_counter()
-            store.attempts.answer(writer, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
-            latencies.append((time.perf_counter() - started) * 1000)
+        latencies = answer_write_latencies(store, name=f"scale-writer-{size}", now=NOW)
         write_median, write_p95 = statistics.median(latencies), percentile(latencies, 0.95)
         print(f"answer write over {len(latencies)} answers: median {write_median:.1f} ms, p95 {write_p95:.1f} ms")
         rows.append((total, dashboard, statistics.median(typical_wall), write_median, write_p95))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,8 @@ from sqlalchemy import insert, select
 from learning.bank import SCHEMA_FILE, SCHEMA_VERSION, bank_files
 from learning.grading import correct_response, grade
 from learning.questions import dump_question
-from learning.store import Store
+from learning.quiz import QuizSpec
+from learning.store import Role, Store
 from learning.store.attempts import content_hash
 from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow, UserRow
 
@@ -127,6 +129,21 @@ def seed_learners(store: Store, count: int, *, prefix: str) -> list[int]:
         session.execute(insert(UserRow), rows)
     with store.db.read() as session:
         return list(session.scalars(select(UserRow.id).where(UserRow.username.like(f"{prefix}-%")).order_by(UserRow.id)))
+
+
+def answer_write_latencies(store: Store, *, name: str, now: datetime, count: int = 150) -> list[float]:
+    """Milliseconds for each of ``count`` answers written through the real API (grading, checks,
+    one transaction each) by a new learner called ``name``."""
+    learner = store.accounts.create(name, "a long enough password", role=Role.LEARNER, now=now)
+    spec = QuizSpec(id=f"{name}-practice", title="Bench", question_count=count, shuffle_questions=False)
+    attempt = store.attempts.start(learner, spec, now=now, seed=name)
+    latencies = []
+    for n, drawn in enumerate(attempt.attempt.questions):
+        response = correct_response(attempt.questions[drawn.id]).model_dump(mode="json")
+        started = time.perf_counter()
+        store.attempts.answer(learner, attempt.id, drawn.id, response, now=now + timedelta(seconds=n))
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 class BulkAnswers:

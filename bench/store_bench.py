@@ -13,7 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
@@ -22,13 +22,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, insert, text
 
 import learning.store.accounts as accounts
-from bench.seeding import seed_answers
+from bench.seeding import answer_write_latencies, seed_answers, seed_learners
 from learning import load_course
-from learning.grading import correct_response
-from learning.quiz import QuizSpec
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
-from learning.store.tables import MembershipRow, UserRow
+from learning.store.tables import MembershipRow
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
@@ -45,15 +43,7 @@ def bench(url: str, label: str) -> None:
     print(f"\n== {label} ==")
 
     # 1. Answer write latency through the real API (grading, checks, one transaction each).
-    learner = store.accounts.create("bench-writer", "a long enough password", role=Role.LEARNER, now=NOW)
-    spec = QuizSpec(id="bench-practice", title="Bench", question_count=150, shuffle_questions=False)
-    attempt = store.attempts.start(learner, spec, now=NOW, seed="bench")
-    latencies = []
-    for n, drawn in enumerate(attempt.attempt.questions):
-        response = correct_response(attempt.questions[drawn.id]).model_dump(mode="json")
-        started = time.perf_counter()
-        store.attempts.answer(learner, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=n))
-        latencies.append((time.perf_counter() - started) * 1000)
+    latencies = answer_write_latencies(store, name="bench-writer", now=NOW)
     print(
         f"answer write latency over {len(latencies)} answers: median {statistics.median(latencies):.1f} ms, "
         f"p95 {percentile(latencies, 0.95):.1f} ms"
@@ -73,30 +63,7 @@ def bench(url: str, label: str) -> None:
     # 3. Mastery for a cohort of 200 learners with 100 answers each.
     teacher = store.accounts.create("bench-teacher", "a long enough password", role=Role.INSTRUCTOR, now=NOW)
     cohort = store.accounts.create_cohort(teacher, "Bench class", now=NOW)
-    with store.db.write() as session:
-        rows = [
-            {
-                "username": f"bench-{n:03d}",
-                "display_name": f"Learner {n}",
-                "role": "learner",
-                "password_hash": None,
-                "disabled": False,
-                "failed_sign_ins": 0,
-                "created_at": NOW,
-            }
-            for n in range(200)
-        ]
-        session.execute(insert(UserRow), rows)
-    with store.db.read() as session:
-        ids = [
-            r[0]
-            for r in session.execute(
-                text(
-                    "select id from users where username like 'bench-%' and role = 'learner' "
-                    "and username not in ('bench-writer', 'bench-heavy')"
-                )
-            )
-        ]
+    ids = seed_learners(store, 200, prefix="cohort")
     with store.db.write() as session:
         session.execute(insert(MembershipRow), [{"cohort_id": cohort.id, "user_id": i, "joined_at": NOW} for i in ids])
     seed_answers(store, course, ids, 100)

@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from argon2 import PasswordHasher
 from pydantic import TypeAdapter
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 import learning.store.accounts as accounts
-from bench.seeding import NOW, BulkAnswers, answer_write_latencies, seed_learners, write_bank
+from bench.seeding import NOW, BulkAnswers, answer_write_latencies, seed_learners, wipe_postgres, write_bank
 from learning.bank import BankFile, bank_files, load_bank
 from learning.course import Course, load_course
 from learning.settings import PROJECT_ROOT
@@ -220,11 +220,7 @@ def main() -> None:
             results["SQLite"] = store_figures(f"sqlite:///{folder / 'scale.db'}", "SQLite (WAL, synchronous=FULL)", course, sizes)
             url = os.environ.get("LEARNING_TEST_DATABASE_URL")
             if url:
-                engine = create_engine(url)
-                with engine.begin() as connection:
-                    connection.execute(text("DROP SCHEMA public CASCADE"))
-                    connection.execute(text("CREATE SCHEMA public"))
-                engine.dispose()
+                wipe_postgres(url)
                 results["PostgreSQL"] = store_figures(url, "PostgreSQL", course, sizes)
             else:
                 print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

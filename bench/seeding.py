@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, select, text
 
 from learning.bank import SCHEMA_FILE, SCHEMA_VERSION, bank_files
 from learning.grading import correct_response, grade
@@ -55,60 +55,16 @@ def _copy(shipped: list[dict], n: int) -> dict:
 
 def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
     """Bulk-insert submitted practice attempts with ``per_user`` graded answers for each learner."""
-    questions = course.active_questions()
-    rng = random.Random(7)
-    with store.db.write() as session:
-        for q in questions:
-            session.merge(QuestionSnapshotRow(content_hash=content_hash(q), question_id=q.id, version=q.version, content=dump_question(q)))
-    graded = {q.id: grade(q, correct_response(q)).model_dump(mode="json") for q in questions}
-    for user_id in user_ids:
-        attempts, answers = [], []
-        for start in range(0, per_user, 100):
-            attempt_id = str(uuid.uuid4())
-            drawn = questions[:100]
-            attempts.append(
-                {
-                    "id": attempt_id,
-                    "user_id": user_id,
-                    "quiz_id": "bench",
-                    "spec": {"id": "bench", "title": "Bench"},
-                    "seed": "1",
-                    "feedback_mode": "practice",
-                    "drawn": [],
-                    "started_at": NOW,
-                    "deadline": None,
-                    "status": "submitted",
-                    "submitted_at": NOW,
-                    "score": 1.0,
-                    "passed": True,
-                    "result": None,
-                    "flagged": [],
-                }
-            )
-            for n in range(min(100, per_user - start)):
-                q = rng.choice(drawn)
-                right = rng.random() < 0.7
-                answers.append(
-                    {
-                        "attempt_id": attempt_id,
-                        "user_id": user_id,
-                        "question_id": f"{q.id}",
-                        "question_version": q.version,
-                        "question_hash": content_hash(q),
-                        "objectives": list(q.objectives),
-                        "revision": n + 1,
-                        "current": True,
-                        "response": {"type": q.type},
-                        "grade": graded[q.id],
-                        "score": 1.0 if right else 0.0,
-                        "correct": right,
-                        "confidence": None,
-                        "answered_at": NOW - timedelta(minutes=per_user - start - n),
-                    }
-                )
-        with store.db.write() as session:
-            session.execute(insert(AttemptRow), attempts)
-            session.execute(insert(AnswerRow), answers)
+    BulkAnswers(store, course).add(dict.fromkeys(user_ids, per_user))
+
+
+def wipe_postgres(url: str) -> None:
+    """Empty a PostgreSQL database a benchmark may wipe (``LEARNING_TEST_DATABASE_URL``)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def seed_learners(store: Store, count: int, *, prefix: str) -> list[int]:

@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
 import learning.store.accounts as accounts
-from bench.seeding import answer_write_latencies, seed_answers, seed_learners
+from bench.seeding import answer_write_latencies, seed_answers, seed_learners, wipe_postgres
 from learning import load_course
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
@@ -84,11 +84,7 @@ def main() -> None:
         bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
     url = os.environ.get("LEARNING_TEST_DATABASE_URL")
     if url:
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        wipe_postgres(url)
         bench(url, "PostgreSQL")
     else:
         print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

@@ -396,12 +396,19 @@ class Accounts:
         with self.db.read() as fresh:
             return fresh.scalar(query) is not None
 
-    def require_writer(self, actor: User, learner_id: int, *, session: Session) -> None:
+    def require_writer(self, actor: User, learner_id: int, *, session: Session, lock: bool = False) -> None:
         """Only the learner may change their own records, and only while their account is active,
         as the database says inside this write (an account disabled since the request began writes
-        nothing)."""
+        nothing).
+
+        With ``lock``, the learner's row stays locked until the transaction ends, so this learner's
+        other locking writes wait for it: a counter that read-then-write rules (attempts used, one
+        open attempt) can rely on.
+        """
         require_self(actor, learner_id)
-        if session.scalar(select(UserRow.disabled).where(UserRow.id == actor.id)) is not False:
+        query = select(UserRow.disabled).where(UserRow.id == actor.id)
+        disabled = self.db.for_update(session, query) if lock else session.scalar(query)
+        if disabled is not False:
             raise AccessDenied("only the learner can change their own records")
 
     def require_read(self, actor: User, learner_id: int, *, session: Session | None = None) -> None:

@@ -159,8 +159,19 @@ class Attempts:
         }
         attempt_id = str(uuid.uuid4())
 
-        def work(session: Session) -> None:
-            self.accounts.require_writer(actor, actor.id, session=session)
+        def work(session: Session) -> str:
+            # The learner's row stays locked until this transaction ends, so two Start clicks at
+            # once queue here: the second finds the first's attempt open and resumes it, and the
+            # attempt count below cannot be read by two starts before either has written.
+            self.accounts.require_writer(actor, actor.id, session=session, lock=True)
+            open_id = session.scalar(
+                select(AttemptRow.id)
+                .where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id, AttemptRow.status == AttemptStatus.IN_PROGRESS.value)
+                .order_by(AttemptRow.started_at.desc())
+                .limit(1)
+            )
+            if open_id is not None:
+                return open_id
             if not spec.is_unlocked(lessons=[lesson.id for lesson in self.course().lessons], read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
             if spec.attempts_allowed is not None:
@@ -188,9 +199,9 @@ class Attempts:
                     flagged=[],
                 )
             )
+            return attempt_id
 
-        self.db.run_write(work)
-        return self.get(actor, attempt_id, now=now)
+        return self.get(actor, self.db.run_write(work), now=now)
 
     def _lessons_read(self, session: Session, user_id: int) -> set[str]:
         query = select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from learning.course import Course
@@ -119,9 +119,10 @@ class Progress:
             return  # nothing to write: every later visit keeps the first time
 
         def work(session: Session) -> None:
-            row = session.get(LessonProgressRow, (actor.id, lesson_id))
-            if row is None:
-                session.add(LessonProgressRow(user_id=actor.id, lesson_id=lesson_id, opened_at=now))
+            # Two tabs may open the lesson at once: insert-or-ignore keeps the first time, whichever wins.
+            self.db.insert_if_absent(
+                session, LessonProgressRow, {"user_id": actor.id, "lesson_id": lesson_id, "opened_at": now}, key=["user_id", "lesson_id"]
+            )
 
         self.db.run_write(work)
 
@@ -130,11 +131,17 @@ class Progress:
         require_self(actor, actor.id)
 
         def work(session: Session) -> None:
-            row = session.get(LessonProgressRow, (actor.id, lesson_id))
-            if row is None:
-                session.add(LessonProgressRow(user_id=actor.id, lesson_id=lesson_id, opened_at=now, completed_at=now))
-            elif row.completed_at is None:
-                row.completed_at = now
+            values = {"user_id": actor.id, "lesson_id": lesson_id, "opened_at": now, "completed_at": now}
+            self.db.insert_if_absent(session, LessonProgressRow, values, key=["user_id", "lesson_id"])
+            session.execute(
+                update(LessonProgressRow)
+                .where(
+                    LessonProgressRow.user_id == actor.id,
+                    LessonProgressRow.lesson_id == lesson_id,
+                    LessonProgressRow.completed_at.is_(None),
+                )
+                .values(completed_at=now)
+            )
 
         self.db.run_write(work)
 

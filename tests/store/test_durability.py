@@ -171,3 +171,68 @@ def test_fifty_learners_start_the_exam_at_once(database_url, big_course) -> None
         assert all(len(store.attempts.unfinished(user, now=NOW)) == 1 for user in users)
     finally:
         store.close()
+
+
+def test_two_start_clicks_at_once_open_one_attempt(database_url, big_course) -> None:
+    """Two Start clicks at once gave every learner two open attempts, each costing one of the
+    attempts allowed. Now the second click resumes the first click's attempt."""
+    store = Store.open(database_url, course=lambda: big_course)
+    limited = SPEC.model_copy(update={"id": "limited", "attempts_allowed": 3})
+    users = [store.accounts.create(f"clicker-{n:02d}", "a long enough password", role=Role.LEARNER, now=NOW) for n in range(10)]
+    started: list[str] = []
+    errors = at_once(lambda user: started.append(store.attempts.start(user, limited, now=NOW).id), users * 2)
+    try:
+        assert errors == []
+        for user in users:
+            standing = store.attempts.standing(user, user.id, limited)
+            assert standing.attempts_used == 1
+            assert len(store.attempts.unfinished(user, now=NOW)) == 1
+        assert len(set(started)) == len(users)  # both clicks of a learner got the same attempt
+    finally:
+        store.close()
+
+
+def test_parallel_starts_never_exceed_the_attempts_allowed(database_url, big_course) -> None:
+    """Ten parallel starts of a one-attempt quiz made ten attempts on PostgreSQL; the limit is now
+    checked under a lock the database holds, so exactly one attempt exists."""
+    store = Store.open(database_url, course=lambda: big_course)
+    once = SPEC.model_copy(update={"id": "once", "attempts_allowed": 1, "question_count": 1})
+    learner = store.accounts.create("one-shot", "a long enough password", role=Role.LEARNER, now=NOW)
+    first = store.attempts.start(learner, once, now=NOW)
+    store.attempts.submit(learner, first.id, now=NOW)
+    errors = at_once(lambda _: store.attempts.start(learner, once, now=NOW), range(10))
+    try:
+        assert len(errors) == 10
+        assert {getattr(e, "reason", None) for e in errors} == {"no_attempts_left"}
+        assert store.attempts.standing(learner, learner.id, once).attempts_used == 1
+    finally:
+        store.close()
+
+
+def test_parallel_first_starts_of_a_one_attempt_quiz_make_one_attempt(database_url, big_course) -> None:
+    store = Store.open(database_url, course=lambda: big_course)
+    once = SPEC.model_copy(update={"id": "once", "attempts_allowed": 1, "question_count": 1})
+    learner = store.accounts.create("first-shot", "a long enough password", role=Role.LEARNER, now=NOW)
+    ids: list[str] = []
+    errors = at_once(lambda _: ids.append(store.attempts.start(learner, once, now=NOW).id), range(10))
+    try:
+        assert errors == []
+        assert len(set(ids)) == 1
+        assert store.attempts.standing(learner, learner.id, once).attempts_used == 1
+    finally:
+        store.close()
+
+
+def test_two_tabs_opening_a_lesson_at_once_record_it_once(database_url, big_course) -> None:
+    """On PostgreSQL 20 of 45 simultaneous opens raised an IntegrityError shown as a page error."""
+    store = Store.open(database_url, course=lambda: big_course)
+    learner = store.accounts.create("two-tabs", "a long enough password", role=Role.LEARNER, now=NOW)
+    try:
+        for round_ in range(5):
+            lesson_id = f"lesson-{round_}"
+            errors = at_once(lambda n: store.progress.open_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8))
+            errors += at_once(lambda n: store.progress.complete_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8))
+            assert errors == []
+            assert store.progress.lesson(learner, learner.id, lesson_id) is not None
+    finally:
+        store.close()

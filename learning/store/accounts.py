@@ -160,6 +160,7 @@ class Accounts:
             problems = password_problems(password, username=name)
             if problems:
                 raise AccountError("password: " + "; ".join(problems))
+        password_hash = hash_password(password) if password is not None else None  # outside the write: it is slow
 
         def work(session: Session) -> User:
             if session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
@@ -174,7 +175,7 @@ class Accounts:
                 display_name=(display_name or name).strip()[:120] or name,
                 email=email.strip().lower() if email else None,
                 role=role.value,
-                password_hash=hash_password(password) if password is not None else None,
+                password_hash=password_hash,
                 disabled=False,
                 failed_sign_ins=0,
                 created_at=now,
@@ -209,12 +210,13 @@ class Accounts:
         problems = password_problems(password, username=name)
         if problems:
             raise AccountError("password: " + "; ".join(problems))
+        password_hash = hash_password(password)  # outside the write: it is slow
 
         def work(session: Session) -> None:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
             if row is None:
                 raise AccountError(f"no account {name!r}")
-            row.password_hash = hash_password(password)
+            row.password_hash = password_hash
             row.failed_sign_ins = 0
             row.locked_until = None
 
@@ -249,39 +251,54 @@ class Accounts:
                 probed), ``locked`` after too many failures in a row, or ``disabled``.
         """
         name = normalise_username(username)
-
-        def work(session: Session) -> tuple[User | None, SignInError | None]:
+        # argon2 takes 100 ms or more: it runs outside every transaction, so a sign-in never holds
+        # the write lock that learners' answers wait on. The account is read first, the password
+        # checked, then one short write records the outcome against the row as it is by then.
+        with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
-            if row is None or row.password_hash is None:
-                _verify(_DUMMY_HASH, password)
-                return None, SignInError("wrong username or password", reason="wrong_password")
+            seen = None if row is None else (row.id, row.password_hash, row.disabled, row.locked_until)
+        if seen is None or seen[1] is None:
+            _verify(_DUMMY_HASH, password)
+            raise SignInError("wrong username or password", reason="wrong_password")
+        user_id, stored_hash, disabled, locked_until = seen
+        if disabled:
+            raise SignInError("this account is disabled; ask your instructor", reason="disabled")
+        if locked_until is not None and now < locked_until:
+            raise self._locked(locked_until - now)
+        matches = _verify(stored_hash, password)
+        rehashed = hash_password(password) if matches and _hasher.check_needs_rehash(stored_hash) else None
+
+        def work(session: Session) -> User | SignInError:
+            row = self.db.for_update(session, select(UserRow).where(UserRow.id == user_id))
+            if row is None or row.password_hash != stored_hash:  # deleted, or the password changed meanwhile
+                return SignInError("wrong username or password", reason="wrong_password")
             if row.disabled:
-                return None, SignInError("this account is disabled; ask your instructor", reason="disabled")
+                return SignInError("this account is disabled; ask your instructor", reason="disabled")
             if row.locked_until is not None and now < row.locked_until:
-                minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
-                return None, SignInError(
-                    f"too many wrong passwords: this account is locked for {count(minutes, 'more minute')}",
-                    reason="locked",
-                )
-            if not _verify(row.password_hash, password):
+                return self._locked(row.locked_until - now)
+            if not matches:
                 row.failed_sign_ins += 1
                 if row.failed_sign_ins >= self.max_failed:
                     row.failed_sign_ins = 0
                     row.locked_until = now + self.lockout
-                    minutes = round(self.lockout.total_seconds() / 60)
-                    return None, SignInError(f"too many wrong passwords: this account is locked for {minutes} minutes", reason="locked")
-                return None, SignInError("wrong username or password", reason="wrong_password")
+                    return self._locked(self.lockout, just_now=True)
+                return SignInError("wrong username or password", reason="wrong_password")
             row.failed_sign_ins = 0
             row.locked_until = None
-            if _hasher.check_needs_rehash(row.password_hash):
-                row.password_hash = hash_password(password)
-            return _user(row), None
+            if rehashed is not None:
+                row.password_hash = rehashed
+            return _user(row)
 
-        user, error = self.db.run_write(work)  # failures are counted even though sign-in is refused
-        if error is not None:
-            raise error
-        assert user is not None
-        return user
+        outcome = self.db.run_write(work)  # failures are counted even though sign-in is refused
+        if isinstance(outcome, SignInError):
+            raise outcome
+        return outcome
+
+    @staticmethod
+    def _locked(left: timedelta, *, just_now: bool = False) -> SignInError:
+        minutes = max(1, round(left.total_seconds() / 60))
+        span = count(minutes, "minute") if just_now else count(minutes, "more minute")
+        return SignInError(f"too many wrong passwords: this account is locked for {span}", reason="locked")
 
     def sign_in_sso(self, email: str, *, name: str | None, now: datetime, create: bool = True) -> User:
         """Map a single sign-on identity (a verified email) to an account.

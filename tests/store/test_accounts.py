@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+import learning.store.accounts as accounts
 from learning.errors import AccessDenied, AccountError, SignInError
+from learning.grading import correct_response
 from learning.store import Role
 from learning.store.accounts import password_problems
 from learning.store.tables import UserRow
 from tests.conftest import NOW
-from tests.store.conftest import PASSWORD
+from tests.store.conftest import PASSWORD, practice_spec
 
 
 def test_a_new_database_has_no_accounts(store) -> None:
@@ -119,3 +123,61 @@ def test_single_sign_on_maps_email_to_account(store, learner) -> None:
         store.accounts.sign_in("jo.smith", "", now=NOW)  # an SSO account has no local password
     with pytest.raises(SignInError):
         store.accounts.sign_in_sso("stranger@school.edu", name=None, now=NOW, create=False)
+
+
+def _blocking_hash(monkeypatch, name: str):
+    """Make ``accounts.<name>`` (argon2's slow step) wait until released; returns (entered, release)."""
+    entered, release = threading.Event(), threading.Event()
+    real = getattr(accounts, name)
+
+    def slow(*args, **kwargs):
+        entered.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(accounts, name, slow)
+    return entered, release
+
+
+@pytest.mark.parametrize("step", ["sign_in", "create", "set_password"])
+def test_a_learner_answer_never_waits_behind_password_hashing(store, learner, monkeypatch, step: str) -> None:
+    """argon2 ran inside the write transaction: on SQLite every answer queued behind every
+    sign-in (answer p95 2.7 s under a sign-in flood). Now hashing holds no lock at all."""
+    attempt = store.attempts.start(learner, practice_spec(), now=NOW)
+    entered, release = _blocking_hash(monkeypatch, "_verify" if step == "sign_in" else "hash_password")
+    calls = {
+        "sign_in": lambda: store.accounts.sign_in("sam", PASSWORD, now=NOW),
+        "create": lambda: store.accounts.create("newcomer", PASSWORD, role=Role.LEARNER, now=NOW),
+        "set_password": lambda: store.accounts.set_password("sam", "another long password"),
+    }
+    hashing = threading.Thread(target=calls[step])
+    hashing.start()
+    try:
+        assert entered.wait(10)
+        first = attempt.attempt.questions[0]
+        started = time.perf_counter()
+        store.attempts.answer(learner, attempt.id, first.id, correct_response(attempt.questions[first.id]).model_dump(mode="json"), now=NOW)
+        assert time.perf_counter() - started < 2  # it did not wait for the hash (released only below)
+    finally:
+        release.set()
+        hashing.join()
+
+
+def test_a_password_changed_during_sign_in_is_not_accepted_with_the_old_one(store, learner, monkeypatch) -> None:
+    entered, release = _blocking_hash(monkeypatch, "_verify")
+    outcome: list[object] = []
+
+    def sign_in() -> None:
+        try:
+            outcome.append(store.accounts.sign_in("sam", PASSWORD, now=NOW))
+        except SignInError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=sign_in)
+    thread.start()
+    assert entered.wait(10)
+    monkeypatch.setattr(accounts, "_verify", lambda stored, password: accounts._hasher.verify(stored, password))
+    store.accounts.set_password("sam", "a brand new password")
+    release.set()
+    thread.join()
+    assert isinstance(outcome[0], SignInError)

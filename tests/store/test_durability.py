@@ -230,8 +230,12 @@ def test_two_tabs_opening_a_lesson_at_once_record_it_once(database_url, big_cour
     try:
         for round_ in range(5):
             lesson_id = f"lesson-{round_}"
-            errors = at_once(lambda n: store.progress.open_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8))
-            errors += at_once(lambda n: store.progress.complete_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8))
+            errors = at_once(
+                lambda n, lesson_id=lesson_id: store.progress.open_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8)
+            )
+            errors += at_once(
+                lambda n, lesson_id=lesson_id: store.progress.complete_lesson(learner, lesson_id, now=NOW + timedelta(seconds=n)), range(8)
+            )
             assert errors == []
             assert store.progress.lesson(learner, learner.id, lesson_id) is not None
     finally:

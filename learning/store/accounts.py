@@ -256,8 +256,8 @@ class Accounts:
         # checked, then one short write records the outcome against the row as it is by then.
         with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
-            seen = None if row is None else (row.id, row.password_hash, row.disabled, row.locked_until)
-        if seen is None or seen[1] is None:
+            seen = None if row is None or row.password_hash is None else (row.id, row.password_hash, row.disabled, row.locked_until)
+        if seen is None:
             _verify(_DUMMY_HASH, password)
             raise SignInError("wrong username or password", reason="wrong_password")
         user_id, stored_hash, disabled, locked_until = seen

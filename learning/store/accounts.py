@@ -256,17 +256,27 @@ class Accounts:
         # checked, then one short write records the outcome against the row as it is by then.
         with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
-            seen = None if row is None or row.password_hash is None else (row.id, row.password_hash, row.disabled, row.locked_until)
+            seen = (
+                None
+                if row is None or row.password_hash is None
+                else (row.id, row.password_hash, row.disabled, row.locked_until, row.failed_sign_ins > 0)
+            )
         if seen is None:
             _verify(_DUMMY_HASH, password)
             raise SignInError("wrong username or password", reason="wrong_password")
-        user_id, stored_hash, disabled, locked_until = seen
+        user_id, stored_hash, disabled, locked_until, failed_before = seen
         if disabled:
             raise SignInError("this account is disabled; ask your instructor", reason="disabled")
         if locked_until is not None and now < locked_until:
             raise self._locked(locked_until - now)
         matches = _verify(stored_hash, password)
         rehashed = hash_password(password) if matches and _hasher.check_needs_rehash(stored_hash) else None
+        if matches and rehashed is None and not failed_before:
+            # The usual case has nothing to record: confirm the account is as it was, without a write.
+            with self.db.read() as session:
+                row = session.get(UserRow, user_id)
+                if row is not None and row.password_hash == stored_hash and not row.disabled and not row.failed_sign_ins:
+                    return _user(row)
 
         def work(session: Session) -> User | SignInError:
             row = self.db.for_update(session, select(UserRow).where(UserRow.id == user_id))

@@ -314,52 +314,80 @@ class Attempts:
         if confidence not in (None, "hard", "good", "easy"):
             raise ValueError("confidence is hard, good or easy")
 
-        def work(session: Session) -> AnswerOutcome | AttemptError:
-            row = self.db.for_update(session, select(AttemptRow).where(AttemptRow.id == attempt_id))
+        for _ in range(5):
+            outcome = self._answer_once(actor, attempt_id, question_id, response, now=now, confidence=confidence)
+            if outcome is not None:
+                break
+        else:  # five other writes to this question slipped in between reading and writing: give up cleanly
+            raise AttemptError("this answer changed in another tab while it was being saved; send it again", reason="conflict")
+        if isinstance(outcome, AttemptError):
+            raise outcome
+        return outcome
+
+    def _answer_once(
+        self, actor: User, attempt_id: str, question_id: str, response: object, *, now: datetime, confidence: str | None
+    ) -> AnswerOutcome | AttemptError | None:
+        """One try at :meth:`answer`: read and grade with no lock held, then write in a short
+        transaction that first checks nothing changed meanwhile (``None``: something did, try again)."""
+        # 1. Read what the rules need (this question's answer so far) and let the domain decide.
+        with self.db.read() as session:
+            row = session.get(AttemptRow, attempt_id)
             if row is None:
                 raise AccessDenied("no such attempt")
-            self.accounts.require_writer(actor, row.user_id, session=session)
+            require_self(actor, row.user_id)
+            attempt = _attempt_of(row, {}, only=question_id)
+            attempt.drawn(question_id)  # raises not_drawn
+            drawn = next(d for d in row.drawn if d["id"] == question_id)
+            question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
             latest = session.scalar(
                 select(AnswerRow).where(
                     AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
                 )
             )
-            # The rules live in the domain: load what they need (this question's answer so far),
-            # let the attempt decide, then persist what changed.
-            attempt = _attempt_of(row, {}, only=question_id)
-            attempt.drawn(question_id)  # raises not_drawn
-            drawn = next(d for d in row.drawn if d["id"] == question_id)
-            question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
-            if latest is not None:
-                attempt = attempt.model_copy(update={"answers": {question_id: _answer_of(question, latest)}})
-            answered = attempt.answer(question, parse_response(question, response), now=now)
-            if answered.change is AnswerChange.TIME_UP:
-                self._finish(session, row, now=now)
-                return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
-            assert answered.answer is not None
-            if answered.change is AnswerChange.UNCHANGED:
-                assert latest is not None
-                return AnswerOutcome(grade=answered.answer.grade, revision=latest.revision, duplicate=True)
-            graded = answered.answer.grade
-            if latest is not None:
-                latest.current = False
-                session.flush()
-            answer = AnswerRow(
-                attempt_id=attempt_id,
-                user_id=row.user_id,
-                question_id=question_id,
-                question_version=question.version,
-                question_hash=drawn["hash"],
-                objectives=list(question.objectives),
-                revision=(latest.revision + 1) if latest is not None else 1,
-                current=True,
-                response=answered.answer.response.model_dump(mode="json"),
-                grade=graded.model_dump(mode="json"),
-                score=graded.score,
-                correct=graded.correct,
-                confidence=confidence,
-                answered_at=now,
+            seen_status, seen_revision = row.status, latest.revision if latest is not None else 0
+        if latest is not None:
+            attempt = attempt.model_copy(update={"answers": {question_id: _answer_of(question, latest)}})
+        answered = attempt.answer(question, parse_response(question, response), now=now)  # grading happens here, unlocked
+        if answered.change is AnswerChange.TIME_UP:
+            self._submit(row.user_id, attempt_id, now=now)
+            return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
+        assert answered.answer is not None
+        if answered.change is AnswerChange.UNCHANGED:
+            assert latest is not None
+            return AnswerOutcome(grade=answered.answer.grade, revision=latest.revision, duplicate=True)
+        graded = answered.answer.grade
+        values = {
+            "attempt_id": attempt_id,
+            "user_id": row.user_id,
+            "question_id": question_id,
+            "question_version": question.version,
+            "question_hash": drawn["hash"],
+            "objectives": list(question.objectives),
+            "revision": seen_revision + 1,
+            "current": True,
+            "response": answered.answer.response.model_dump(mode="json"),
+            "grade": graded.model_dump(mode="json"),
+            "score": graded.score,
+            "correct": graded.correct,
+            "confidence": confidence,
+            "answered_at": now,
+        }
+
+        # 2. Persist, if the attempt and this question's answers are still as they were read.
+        def work(session: Session) -> AnswerOutcome | None:
+            locked = self.db.for_update(session, select(AttemptRow.status).where(AttemptRow.id == attempt_id))
+            self.accounts.require_writer(actor, row.user_id, session=session)
+            current = session.scalar(
+                select(AnswerRow).where(
+                    AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)
+                )
             )
+            if locked != seen_status or (current.revision if current is not None else 0) != seen_revision:
+                return None
+            if current is not None:
+                current.current = False
+                session.flush()
+            answer = AnswerRow(**values)
             session.add(answer)
             session.flush()
             if row.feedback_mode == FeedbackMode.PRACTICE.value:
@@ -368,16 +396,10 @@ class Attempts:
                 )
             return AnswerOutcome(grade=graded, revision=answer.revision)
 
-        for attempt in range(3):
-            try:
-                outcome = self.db.run_write(work)
-                break
-            except IntegrityError:  # a concurrent copy of the same request won the race
-                if attempt == 2:
-                    raise
-        if isinstance(outcome, AttemptError):
-            raise outcome
-        return outcome
+        try:
+            return self.db.run_write(work)
+        except IntegrityError:  # a concurrent copy of the same request won the race: read again
+            return None
 
     def set_flag(self, actor: User, attempt_id: str, question_id: str, flagged: bool) -> list[str]:
         """Flag a question to revisit (exam mode); returns the flagged ids."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,6 +67,11 @@ class Database:
             self.writer = _sqlite_engine(url, immediate=True)
         else:
             self.reader = self.writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
+        # 100 ms each), which put many learners' answers seconds behind. Writers of this process
+        # queue on a lock instead and go the moment the last one commits; other processes (the
+        # command line) still meet SQLite's busy timeout. PostgreSQL locks rows, not the database.
+        self._write_gate: contextlib.AbstractContextManager[object] = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
 
@@ -78,7 +84,7 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose changes commit together when the block ends, or not at all."""
-        with self._write_sessions() as session, session.begin():
+        with self._write_gate, self._write_sessions() as session, session.begin():
             yield session
 
     def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:

@@ -3,6 +3,10 @@
 SQLite (the default) runs in WAL mode with foreign keys on and a long busy timeout; every
 write transaction starts with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of
 failing with "database is locked". PostgreSQL is reached through psycopg 3 with the same API.
+
+A read or write that fails because the database cannot be reached or written (a full disk, a
+stopped server, a broken connection) raises :class:`~learning.errors.StorageUnavailable`, so
+the screens can say that nothing was saved instead of failing.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from learning.errors import StorageUnavailable
 from learning.store.tables import Base
 
 T = TypeVar("T")
@@ -71,26 +76,44 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it sees one consistent snapshot."""
-        with self._read_sessions() as session, session.begin():
+        """A session for reading; it sees one consistent snapshot.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached.
+        """
+        with _reachable(), self._read_sessions() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose changes commit together when the block ends, or not at all."""
+        """A session whose changes commit together when the block ends, or not at all.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written; nothing was stored.
+        """
+        with _reachable(), self._write_session() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def _write_session(self) -> Iterator[Session]:
         with self._write_sessions() as session, session.begin():
             yield session
 
     def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
-        """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure."""
-        for attempt in range(attempts):
-            try:
-                with self.write() as session:
-                    return work(session)
-            except OperationalError as error:
-                if attempt == attempts - 1 or not _transient(error):
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written; nothing was stored.
+        """
+        with _reachable():
+            for attempt in range(attempts):
+                try:
+                    with self._write_session() as session:
+                        return work(session)
+                except OperationalError as error:
+                    if attempt == attempts - 1 or not _transient(error):
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -118,8 +141,13 @@ class Database:
         return config
 
     def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema up to ``revision`` (the newest by default); records are kept."""
-        command.upgrade(self.alembic_config(), revision)
+        """Bring the schema up to ``revision`` (the newest by default); records are kept.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written.
+        """
+        with _reachable():
+            command.upgrade(self.alembic_config(), revision)
 
     def downgrade(self, revision: str) -> None:
         command.downgrade(self.alembic_config(), revision)
@@ -146,6 +174,18 @@ class Database:
         finally:
             destination.close()
             source.close()
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn a failure to reach or write the database into :class:`StorageUnavailable`."""
+    try:
+        yield
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
+        raise StorageUnavailable(f"the learner records cannot be read or saved right now ({reason})") from error
+    except OSError as error:
+        raise StorageUnavailable(f"the learner records cannot be read or saved right now ({error})") from error
 
 
 def _transient(error: OperationalError) -> bool:

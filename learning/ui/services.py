@@ -1,19 +1,27 @@
-"""The course and the store for this server process, cached, and the clock."""
+"""The course and the store for this server process, cached, the clock, and what a screen
+does when the records cannot be reached."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import os
 import stat
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
 from learning.course import Course, load_course
+from learning.errors import StorageUnavailable
 from learning.settings import Settings, get_settings
 from learning.store import Store
+from learning.wording import TRY_AGAIN
+
+log = logging.getLogger("learning.ui")
 
 
 def settings() -> Settings:
@@ -78,3 +86,19 @@ def store() -> Store:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+PROBLEM_KEY = "storage-problem"
+"""Where :func:`saving` leaves its message for the next run of the page to show."""
+
+
+@contextlib.contextmanager
+def saving(what: str) -> Iterator[None]:
+    """Run a write from a button's callback; when the records cannot be reached, nothing is
+    stored and the page says so (``what`` is, say, "Your quiz was not started") instead of
+    failing. Widget state is untouched, so what the learner entered stays on screen."""
+    try:
+        yield
+    except StorageUnavailable:
+        log.warning("a write failed: the records cannot be reached", exc_info=True)
+        st.session_state[PROBLEM_KEY] = f"{what}. {TRY_AGAIN}"

@@ -7,6 +7,10 @@ failing with "database is locked". PostgreSQL is reached through psycopg 3 with 
 A read or write that fails because the database cannot be reached or written (a full disk, a
 stopped server, a broken connection) raises :class:`~learning.errors.StorageUnavailable`, so
 the screens can say that nothing was saved instead of failing.
+
+Opening an existing SQLite file checks it first: a file that is empty (0 bytes) though it
+exists, or that fails SQLite's ``PRAGMA quick_check``, raises
+:class:`~learning.errors.DamagedDatabase` naming the file. A new path is created as usual.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from learning.errors import StorageUnavailable
+from learning.errors import DamagedDatabase, StorageUnavailable
 from learning.store.tables import Base
 
 T = TypeVar("T")
@@ -35,6 +39,7 @@ R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 60
+RESTORE = "Restore it from a backup (see the README), or move it aside to start again with no records"
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -64,9 +69,18 @@ class Database:
     """The engines and sessions for one database URL."""
 
     def __init__(self, url: str) -> None:
+        """Connect lazily to ``url``; an existing SQLite file is checked first.
+
+        Raises:
+            DamagedDatabase: the SQLite file is empty or fails SQLite's integrity check.
+            StorageUnavailable: the SQLite file cannot be opened (permissions, a missing disk).
+        """
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         if self.is_sqlite:
+            path = _sqlite_path(url)
+            if path is not None and path.exists():
+                _check_sqlite_file(path)
             self.reader = _sqlite_engine(url, immediate=False)
             self.writer = _sqlite_engine(url, immediate=True)
         else:
@@ -174,6 +188,40 @@ class Database:
         finally:
             destination.close()
             source.close()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a SQLite file that exists but is empty, or that fails SQLite's quick integrity check.
+
+    An empty file would otherwise be made into a new, empty database (every account gone), and
+    a damaged page would go unnoticed until a learner's records were read from it.
+    """
+    wal = path.with_name(path.name + "-wal")
+    if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+        raise DamagedDatabase(f"the database file {path} is empty (0 bytes), so its records are missing. {RESTORE}")
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as error:
+        raise StorageUnavailable(f"the database file {path} cannot be opened ({error})") from error
+    try:
+        problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check(5)")]
+    except sqlite3.OperationalError as error:  # locked for longer than the timeout, or unreadable
+        raise StorageUnavailable(f"the database file {path} cannot be read ({error})") from error
+    except sqlite3.DatabaseError as error:  # not a database, or malformed
+        raise DamagedDatabase(f"the database file {path} is damaged ({error}). {RESTORE}") from error
+    finally:
+        connection.close()
+    if problems != ["ok"]:
+        found = "; ".join(line for problem in problems for line in problem.splitlines() if not line.startswith("***"))
+        raise DamagedDatabase(f"the database file {path} is damaged (SQLite's integrity check: {found}). {RESTORE}")
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from learning.errors import LearningError, SignInError, StorageError
+from learning.errors import DamagedDatabase, LearningError, SignInError, StorageError
 from learning.ui import nav, services, session
 from learning.ui.screens import signin
 from learning.wording import RECORDS_UNAVAILABLE, sentence
@@ -48,6 +48,10 @@ def run() -> None:
     )
     try:
         _run()
+    except DamagedDatabase as error:
+        # Refused at start: nothing is read from or written to a file that is empty or damaged.
+        log.error("the learner records cannot be opened: %s", error)
+        st.error(f"The app cannot open its records, so it has stopped to keep them safe. {sentence(str(error))}", icon=":material/error:")
     except StorageError:
         # The records cannot be reached (disk full, database down): a plain message, not a crash.
         log.warning("the learner records cannot be reached", exc_info=True)
@@ -55,6 +59,7 @@ def run() -> None:
 
 
 def _run() -> None:
+    services.store()  # opened (and checked) once per process: an empty or damaged file stops here, before anyone signs in
     user = session.current_user() or _single_sign_on()
     problem = st.session_state.pop(services.PROBLEM_KEY, None)  # a write a button's callback could not make
     if user is None:

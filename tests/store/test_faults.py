@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+
 import pytest
 
-from learning.errors import StorageUnavailable
+from learning.__main__ import main
+from learning.errors import DamagedDatabase, StorageUnavailable
 from learning.grading import correct_response
+from learning.store import Role, Store
 from tests.conftest import database_fault
-from tests.store.conftest import LATER, exam_spec, practice_spec
+from tests.store.conftest import LATER, PASSWORD, exam_spec, practice_spec
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -33,3 +38,45 @@ def test_a_database_out_of_reach_raises_storage_unavailable(store, learner) -> N
     with database_fault("SELECT", message="connection refused"), pytest.raises(StorageUnavailable, match="connection refused"):
         store.attempts.unfinished(learner, now=LATER)
     assert store.attempts.unfinished(learner, now=LATER) == []  # back by itself
+
+
+def _records(path, course) -> None:
+    """A real database at ``path`` with an account and an attempt in it."""
+    store = Store.open(f"sqlite:///{path}", course=lambda: course)
+    user = store.accounts.create("sam", PASSWORD, role=Role.LEARNER, now=LATER)
+    store.attempts.start(user, exam_spec(), now=LATER)
+    store.close()
+
+
+def test_an_empty_database_file_is_refused_not_made_new(tmp_path, course, capsys, monkeypatch) -> None:
+    path = tmp_path / "records.db"
+    path.touch()
+    with pytest.raises(DamagedDatabase, match=f"{path} is empty \\(0 bytes\\)"):
+        Store.open(f"sqlite:///{path}", course=lambda: course)
+    assert path.stat().st_size == 0, "nothing was written to it"
+    monkeypatch.setenv("LEARNING_DATABASE_URL", f"sqlite:///{path}")
+    assert main(["db", "upgrade"]) == 1
+    assert "is empty (0 bytes)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("page", [1, 2, 5])
+def test_a_damaged_database_file_is_refused(tmp_path, course, page: int) -> None:
+    path = tmp_path / "records.db"
+    _records(path, course)
+    with sqlite3.connect(path) as connection:
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as file:  # garbage over one page, as a failing disk leaves it
+        file.seek(size * (page - 1))
+        file.write(os.urandom(size))
+    with pytest.raises(DamagedDatabase, match=f"{path} is damaged .*Restore it from a backup"):
+        Store.open(f"sqlite:///{path}", course=lambda: course)
+
+
+def test_a_new_database_file_is_made_and_a_sound_one_opens(tmp_path, course) -> None:
+    path = tmp_path / "new" / "records.db"
+    _records(path, course)  # made on first open
+    reopened = Store.open(f"sqlite:///{path}", course=lambda: course)
+    try:
+        assert reopened.accounts.by_username("sam") is not None
+    finally:
+        reopened.close()

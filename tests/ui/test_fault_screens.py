@@ -1,13 +1,15 @@
 """What a learner sees when something outside the app fails: the records out of reach (a full
-disk, a stopped database server)."""
+disk, a stopped database server), an empty or damaged database file."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from streamlit.testing.v1 import AppTest
+
 from learning.quiz import Attempt
 from learning.wording import ANSWER_NOT_SAVED, RECORDS_UNAVAILABLE
-from tests.conftest import database_fault
+from tests.conftest import ROOT, database_fault
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -64,3 +66,15 @@ def test_a_database_out_of_reach_shows_a_plain_message(app) -> None:
     assert [e.value for e in app.at.error] == [RECORDS_UNAVAILABLE]
     app.open("progress")
     assert "Your progress" in app.texts()  # back by itself
+
+
+def test_an_empty_database_file_stops_the_app_with_a_plain_message(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "emptied.db"
+    path.touch()
+    monkeypatch.setenv("LEARNING_DATABASE_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("The app cannot open its records, so it has stopped to keep them safe.")
+    assert f"{path} is empty (0 bytes)" in message
+    assert path.stat().st_size == 0

@@ -321,9 +321,13 @@ class Attempts:
             question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
             if latest is not None:
                 attempt = attempt.model_copy(update={"answers": {question_id: _answer_of(question, latest)}})
-            answered = attempt.answer(question, parse_response(question, response), now=now)
+            # The view holds one question's answer: clamp to the attempt's latest answer here, so a
+            # clock stepped back never dates this one earlier (the domain clamps to the rest).
+            last_answered = session.scalar(select(func.max(AnswerRow.answered_at)).where(AnswerRow.attempt_id == attempt_id))
+            at = attempt.clock(now) if last_answered is None else max(attempt.clock(now), last_answered)
+            answered = attempt.answer(question, parse_response(question, response), now=at)
             if answered.change is AnswerChange.TIME_UP:
-                self._finish(session, row, now=now)
+                self._finish(session, row, now=at)
                 return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
             assert answered.answer is not None
             if answered.change is AnswerChange.UNCHANGED:
@@ -347,13 +351,13 @@ class Attempts:
                 score=graded.score,
                 correct=graded.correct,
                 confidence=confidence,
-                answered_at=now,
+                answered_at=at,
             )
             session.add(answer)
             session.flush()
             if row.feedback_mode == FeedbackMode.PRACTICE.value:
                 self.review.record(
-                    session, row.user_id, question_id, correct=graded.correct, confidence=confidence, now=now, answer_id=answer.id
+                    session, row.user_id, question_id, correct=graded.correct, confidence=confidence, now=at, answer_id=answer.id
                 )
             return AnswerOutcome(grade=graded, revision=answer.revision)
 

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import stat
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,8 +85,15 @@ def store() -> Store:
     return _store(settings().database_url)
 
 
+_STARTED_WALL = time.time()
+_STARTED_STEADY = time.monotonic()
+
+
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The time now, by the server clock, which is trusted; but a clock stepped back while the
+    app runs does not take this time back with it (a step forward is followed)."""
+    steady = _STARTED_WALL + (time.monotonic() - _STARTED_STEADY)
+    return datetime.fromtimestamp(max(time.time(), steady), UTC)
 
 
 PROBLEM_KEY = "storage-problem"

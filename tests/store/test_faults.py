@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
 from learning.__main__ import main
-from learning.errors import DamagedDatabase, StorageUnavailable
+from learning.errors import AttemptError, DamagedDatabase, StorageUnavailable
 from learning.grading import correct_response
 from learning.store import Role, Store
 from tests.conftest import database_fault
@@ -80,3 +81,30 @@ def test_a_new_database_file_is_made_and_a_sound_one_opens(tmp_path, course) -> 
         assert reopened.accounts.by_username("sam") is not None
     finally:
         reopened.close()
+
+
+def test_a_clock_stepped_back_neither_dates_answers_earlier_nor_submits_before_the_start(store, learner) -> None:
+    started = LATER
+    attempt = store.attempts.start(learner, exam_spec(time_limit_minutes=60), now=started)
+    first, second = attempt.attempt.questions[:2]
+    answer = {d.id: correct_response(attempt.questions[d.id]).model_dump(mode="json") for d in (first, second)}
+    at_50 = started + timedelta(minutes=50)
+    store.attempts.answer(learner, attempt.id, first.id, answer[first.id], now=at_50)
+    behind = at_50 - timedelta(hours=2)  # the server clock steps back two hours
+    assert store.attempts.get(learner, attempt.id, now=behind).attempt.time_left(behind) == timedelta(minutes=10)
+    store.attempts.answer(learner, attempt.id, second.id, answer[second.id], now=behind)
+    stored = store.attempts.get(learner, attempt.id, now=behind).attempt
+    assert stored.answers[second.id].answered_at == at_50, "not dated before the answer already given"
+    submitted = store.attempts.submit(learner, attempt.id, now=started - timedelta(hours=3)).attempt
+    assert submitted.submitted_at == at_50 >= submitted.started_at
+
+
+def test_an_answer_after_the_deadline_is_refused_whatever_came_before(store, learner) -> None:
+    attempt = store.attempts.start(learner, exam_spec(time_limit_minutes=60), now=LATER)
+    first, second = attempt.attempt.questions[:2]
+    response = correct_response(attempt.questions[second.id]).model_dump(mode="json")
+    store.attempts.answer(learner, attempt.id, first.id, correct_response(attempt.questions[first.id]).model_dump(mode="json"), now=LATER)
+    with pytest.raises(AttemptError) as refused:
+        store.attempts.answer(learner, attempt.id, second.id, response, now=LATER + timedelta(minutes=61))
+    assert refused.value.reason == "time_up"
+    assert store.attempts.get(learner, attempt.id, now=LATER).attempt.submitted_at == LATER + timedelta(minutes=60)

@@ -3,11 +3,13 @@ disk, a stopped database server), an empty or damaged database file."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from streamlit.testing.v1 import AppTest
 
 from learning.quiz import Attempt
+from learning.ui import services
 from learning.wording import ANSWER_NOT_SAVED, RECORDS_UNAVAILABLE
 from tests.conftest import ROOT, database_fault
 
@@ -78,3 +80,11 @@ def test_an_empty_database_file_stops_the_app_with_a_plain_message(tmp_path, mon
     assert message.startswith("The app cannot open its records, so it has stopped to keep them safe.")
     assert f"{path} is empty (0 bytes)" in message
     assert path.stat().st_size == 0
+
+
+def test_the_app_clock_does_not_follow_a_step_back(monkeypatch) -> None:
+    real = time.time()
+    monkeypatch.setattr(services.time, "time", lambda: real - 2 * 3600)  # the server clock steps back two hours
+    assert abs(services.now().timestamp() - real) < 60
+    monkeypatch.setattr(services.time, "time", lambda: real + 3600)  # a step forward is followed
+    assert abs(services.now().timestamp() - (real + 3600)) < 60

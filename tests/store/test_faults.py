@@ -108,3 +108,8 @@ def test_an_answer_after_the_deadline_is_refused_whatever_came_before(store, lea
         store.attempts.answer(learner, attempt.id, second.id, response, now=LATER + timedelta(minutes=61))
     assert refused.value.reason == "time_up"
     assert store.attempts.get(learner, attempt.id, now=LATER).attempt.submitted_at == LATER + timedelta(minutes=60)
+
+
+def test_a_postgresql_server_that_is_down_raises_storage_unavailable(course) -> None:
+    with pytest.raises(StorageUnavailable, match="cannot be read or saved right now"):
+        Store.open("postgresql+psycopg://learning:secret@127.0.0.1:1/records", course=lambda: course)  # nothing listens on port 1

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_schema
 from learning.course import Course, load_course
-from learning.errors import ContentError, LearningError
+from learning.errors import ContentError, LearningError, StorageError
 from learning.settings import get_settings
 from learning.wording import count
 
@@ -217,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     backup.set_defaults(run=_backup)
 
     args = parser.parse_args(argv)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except StorageError as error:  # an empty or damaged database file, or the database out of reach
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return status
 
 

@@ -8,7 +8,10 @@
     ├── ConflictError             a bank file changed on disk since it was read
     ├── AccountError (ValueError) an account cannot be made or changed (name taken, weak password)
     ├── SignInError               a sign-in is refused (wrong password, locked, disabled)
-    └── AccessDenied              the signed-in person may not read or change this record
+    ├── AccessDenied              the signed-in person may not read or change this record
+    └── StorageError              the learner records cannot be used
+        ├── StorageUnavailable    the records cannot be read or written now (disk full, database down)
+        └── DamagedDatabase       the database file is empty or damaged: nothing is opened on it
 
 Problems found while *loading* content are not raised: they are collected as
 :class:`learning.content.Problem` values so the rest of the course still loads.
@@ -59,3 +62,17 @@ class SignInError(LearningError):
 
 class AccessDenied(LearningError):
     """The signed-in person may not read or change the record they asked for."""
+
+
+class StorageError(LearningError):
+    """The learner records cannot be used; the message says which and why."""
+
+
+class StorageUnavailable(StorageError):
+    """A read or write of the learner records failed for now (disk full, database down or
+    unreachable): a write stored nothing, and the same action can be tried again later."""
+
+
+class DamagedDatabase(StorageError):
+    """The SQLite file exists but is empty or fails SQLite's integrity check. The app refuses to
+    start on it rather than make it new (every record would seem gone) or write over a damaged page."""

@@ -449,13 +449,26 @@ class Attempt(BaseModel):
                 return drawn
         raise AttemptError(f"question {question_id!r} is not part of this attempt", reason="not_drawn")
 
+    def clock(self, now: datetime) -> datetime:
+        """The attempt's time at ``now``: never earlier than its start, its latest answer or its
+        submission.
+
+        The server clock is trusted, but a clock stepped back cannot give a learner time back,
+        date an answer before one already given, or submit before the start.
+        """
+        stored = [self.started_at, *(a.answered_at for a in self.answers.values())]
+        if self.submitted_at is not None:
+            stored.append(self.submitted_at)
+        return max(_utc(now), *stored)
+
     def is_expired(self, now: datetime) -> bool:
-        return self.deadline is not None and _utc(now) > self.deadline
+        return self.deadline is not None and self.clock(now) > self.deadline
 
     def time_left(self, now: datetime) -> timedelta | None:
+        """The time left before the deadline (never more than the time limit), or None without one."""
         if self.deadline is None:
             return None
-        return max(timedelta(0), self.deadline - _utc(now))
+        return max(timedelta(0), self.deadline - self.clock(now))
 
     def answer(self, question: QuestionBase, response: Response, *, now: datetime) -> Answered:
         """Grade ``response`` and record it, returning the new attempt and what happened.
@@ -474,6 +487,7 @@ class Attempt(BaseModel):
         """
         if self.status is AttemptStatus.SUBMITTED:
             raise AttemptError("this attempt has been submitted; no more answers can be given", reason="submitted")
+        now = self.clock(now)
         if self.is_expired(now):
             return Answered(attempt=self.submit(now=now), change=AnswerChange.TIME_UP)
         drawn = self.drawn(question.id)
@@ -497,11 +511,12 @@ class Attempt(BaseModel):
     def submit(self, *, now: datetime) -> Attempt:
         """Close the attempt; submitting twice returns the same submitted attempt.
 
-        Past the deadline the attempt is submitted as of the deadline, with what it has.
+        Past the deadline the attempt is submitted as of the deadline, with what it has; never
+        before its start or its latest answer (see :meth:`clock`).
         """
         if self.status is AttemptStatus.SUBMITTED:
             return self
-        now = _utc(now)
+        now = self.clock(now)
         at = min(now, self.deadline) if self.deadline else now
         return self.model_copy(update={"status": AttemptStatus.SUBMITTED, "submitted_at": at})
 

@@ -1,4 +1,5 @@
-"""Turn lesson and question Markdown into safe Markdown blocks ready to show.
+"""Turn lesson and question Markdown into safe Markdown blocks ready to show, and text people
+type (display names, class names) into Markdown that shows it exactly as typed.
 
 Lesson bodies use two kinds of internal link: ``[text](glossary:ID)`` and
 ``[text](lesson:ID#anchor)``. Here glossary links become emphasis with the definition collected,
@@ -19,6 +20,8 @@ _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):", re.IGNORECASE)  # the scheme alone: linear
 _IMAGE = re.compile(r"!\[")
 _IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark: each can be backslash-escaped
+WORD_JOINER = "\u2060"  # invisible; after a colon it keeps ":name:" from being read as an emoji or icon shortcode
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,15 @@ def blocks(markdown: str) -> list[Block]:
 def inline(text: str) -> str:
     """Authored text for a label or option: HTML escaped, Markdown kept, images as links."""
     return _no_images(escape_html(text))
+
+
+def plain_text(text: str) -> str:
+    """Text a person typed (a display name, a class name) as Markdown that shows it as typed.
+
+    Every ASCII punctuation mark is backslash-escaped, so nothing in it is read as emphasis, a
+    heading, a list, a link, an image, HTML, LaTeX or coloured text; an invisible word joiner
+    follows each colon, so ``:smile:`` or ``:material/star:`` stays text rather than an emoji
+    or icon; runs of whitespace, line breaks included, become one space.
+    """
+    one_line = " ".join(text.split())
+    return _PUNCTUATION.sub(lambda mark: "\\" + mark[0] + (WORD_JOINER if mark[0] == ":" else ""), one_line)

@@ -22,3 +22,10 @@ def sentence(message: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+TRY_AGAIN = "Check your connection and try again."
+"""What a learner can do when the records cannot be reached: the action can simply be repeated."""
+
+ANSWER_NOT_SAVED = f"Your answer was not saved. {TRY_AGAIN}"
+RECORDS_UNAVAILABLE = "The app cannot reach its records right now, so this page cannot be shown. Reload the page in a moment."

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import sqlite3
 import textwrap
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
 from learning.questions import QUESTION_ADAPTER
 
@@ -24,6 +29,22 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"{reason} (LEARNING_REQUIRE_ALL is set, so this cannot be skipped)")
     pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def database_fault(*verbs: str, message: str = "database or disk is full") -> Iterator[None]:
+    """Every statement starting with one of ``verbs`` (``INSERT``, ``SELECT``...) fails on every
+    engine in the process, as when the disk fills up or the database server stops."""
+
+    def fail(_connection, _cursor, statement: str, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith(verbs):
+            raise OperationalError(statement, parameters, sqlite3.OperationalError(message))
+
+    event.listen(Engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "before_cursor_execute", fail)
 
 
 SYLLABUS = """\

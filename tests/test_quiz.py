@@ -182,6 +182,25 @@ def test_time_limit(questions) -> None:
     assert attempt.submit(now=late + timedelta(hours=2)).submitted_at == attempt.deadline
 
 
+def test_a_clock_stepped_back_gives_no_time_back(questions) -> None:
+    """The server clock is trusted, but the attempt's time never goes backwards: not before its
+    start, its latest answer or its submission."""
+    quiz = spec(feedback_mode="exam", time_limit_minutes=60, question_count=2, shuffle_questions=False)
+    attempt = Attempt.start(quiz, questions, seed=5, now=NOW)
+    first, second = (next(q for q in questions if q.id == d.id) for d in attempt.questions)
+    assert attempt.time_left(NOW - timedelta(hours=2)) == timedelta(minutes=60), "never more than the time limit"
+    assert attempt.submit(now=NOW - timedelta(hours=3)).submitted_at == NOW, "never submitted before it started"
+    at_50 = NOW + timedelta(minutes=50)
+    attempt = attempt.answer(first, respond(first, **_right(first)), now=at_50).attempt
+    behind = at_50 - timedelta(hours=2)  # the clock steps back two hours
+    assert attempt.clock(behind) == at_50
+    assert attempt.time_left(behind) == timedelta(minutes=10)
+    answered = attempt.answer(second, respond(second, **_right(second)), now=behind)
+    assert answered.answer.answered_at == at_50, "no answer is dated before one already given"
+    assert answered.attempt.submit(now=behind).submitted_at == at_50
+    assert attempt.answer(second, respond(second, **_right(second)), now=NOW + timedelta(minutes=61)).change is AnswerChange.TIME_UP
+
+
 def _right(question) -> dict:
     return {
         "single_choice": {"option": "a"},

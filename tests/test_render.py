@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import string
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from learning.content import Glossary
-from learning.render import Block, blocks, escape_html, inline, render_markdown
+from learning.render import WORD_JOINER, Block, blocks, escape_html, inline, plain_text, render_markdown
 
 GLOSSARY = Glossary(terms=[])
 
@@ -80,3 +85,41 @@ def test_hostile_text_renders_in_linear_time(hostile: str) -> None:
     blocks(rendered.markdown)
     inline(hostile)
     assert time.perf_counter() - started < 2.0  # linear: milliseconds; the old quadratic pattern: minutes
+
+
+HOSTILE_NAME = "**bold** <img src=x onerror=alert(1)> [link](javascript:alert(1)) :smile: :material/star: $x$ # _i_"
+
+
+def shown(markdown: str) -> str:
+    """The text CommonMark shows for ``markdown`` when every punctuation mark in it is escaped
+    (a backslash-escaped punctuation mark is always literal); fails on a mark left unescaped."""
+    out, rest = [], iter(markdown)
+    for char in rest:
+        if char == "\\":
+            escaped = next(rest)
+            assert escaped in string.punctuation, f"a backslash before {escaped!r} would show"
+            out.append(escaped)
+        else:
+            assert char not in string.punctuation, f"{char!r} is left to Markdown in {markdown!r}"
+            out.append(char)
+    text = "".join(out)
+    assert not re.search(r":[\w/+-]+:", text), "a shortcode would become an emoji or icon"
+    return text.replace(WORD_JOINER, "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Sam Rivera", "Sam Rivera"),
+        (HOSTILE_NAME, HOSTILE_NAME),
+        ("  Two\nlines\t here ", "Two lines here"),
+        ("1. Class A", "1. Class A"),
+    ],
+)
+def test_typed_text_shows_as_typed(typed: str, expected: str) -> None:
+    assert shown(plain_text(typed)) == expected
+
+
+@given(hst.text().filter(lambda typed: WORD_JOINER not in typed))
+def test_any_typed_text_shows_as_typed(typed: str) -> None:
+    assert shown(plain_text(typed)) == " ".join(typed.split())

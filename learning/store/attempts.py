@@ -345,11 +345,15 @@ class Attempts:
                 )
             )
             seen_status, seen_revision = row.status, latest.revision if latest is not None else 0
+            # The view holds one question's answer: clamp to the attempt's latest answer here, so a
+            # clock stepped back never dates this one earlier (the domain clamps to the rest).
+            last_answered = session.scalar(select(func.max(AnswerRow.answered_at)).where(AnswerRow.attempt_id == attempt_id))
         if latest is not None:
             attempt = attempt.model_copy(update={"answers": {question_id: _answer_of(question, latest)}})
-        answered = attempt.answer(question, parse_response(question, response), now=now)  # grading happens here, unlocked
+        at = attempt.clock(now) if last_answered is None else max(attempt.clock(now), last_answered)
+        answered = attempt.answer(question, parse_response(question, response), now=at)  # grading happens here, unlocked
         if answered.change is AnswerChange.TIME_UP:
-            self._submit(row.user_id, attempt_id, now=now)
+            self._submit(row.user_id, attempt_id, now=at)
             return AttemptError("the time for this attempt is up; it was submitted with the answers it had", reason="time_up")
         assert answered.answer is not None
         if answered.change is AnswerChange.UNCHANGED:
@@ -370,7 +374,7 @@ class Attempts:
             "score": graded.score,
             "correct": graded.correct,
             "confidence": confidence,
-            "answered_at": now,
+            "answered_at": at,
         }
 
         # 2. Persist, if the attempt and this question's answers are still as they were read.
@@ -392,7 +396,7 @@ class Attempts:
             session.flush()
             if row.feedback_mode == FeedbackMode.PRACTICE.value:
                 self.review.record(
-                    session, row.user_id, question_id, correct=graded.correct, confidence=confidence, now=now, answer_id=answer.id
+                    session, row.user_id, question_id, correct=graded.correct, confidence=confidence, now=at, answer_id=answer.id
                 )
             return AnswerOutcome(grade=graded, revision=answer.revision)
 

@@ -3,6 +3,14 @@
 SQLite (the default) runs in WAL mode with foreign keys on and a long busy timeout; every
 write transaction starts with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of
 failing with "database is locked". PostgreSQL is reached through psycopg 3 with the same API.
+
+A read or write that fails because the database cannot be reached or written (a full disk, a
+stopped server, a broken connection) raises :class:`~learning.errors.StorageUnavailable`, so
+the screens can say that nothing was saved instead of failing.
+
+Opening an existing SQLite file checks it first: a file that is empty (0 bytes) though it
+exists, or that fails SQLite's ``PRAGMA quick_check``, raises
+:class:`~learning.errors.DamagedDatabase` naming the file. A new path is created as usual.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from learning.errors import DamagedDatabase, StorageUnavailable
 from learning.store.tables import Base
 
 T = TypeVar("T")
@@ -31,6 +40,7 @@ R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 60
+RESTORE = "Restore it from a backup (see the README), or move it aside to start again with no records"
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -60,9 +70,18 @@ class Database:
     """The engines and sessions for one database URL."""
 
     def __init__(self, url: str) -> None:
+        """Connect lazily to ``url``; an existing SQLite file is checked first.
+
+        Raises:
+            DamagedDatabase: the SQLite file is empty or fails SQLite's integrity check.
+            StorageUnavailable: the SQLite file cannot be opened (permissions, a missing disk).
+        """
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         if self.is_sqlite:
+            path = _sqlite_path(url)
+            if path is not None and path.exists():
+                _check_sqlite_file(path)
             self.reader = _sqlite_engine(url, immediate=False)
             self.writer = _sqlite_engine(url, immediate=True)
         else:
@@ -77,26 +96,44 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it sees one consistent snapshot."""
-        with self._read_sessions() as session, session.begin():
+        """A session for reading; it sees one consistent snapshot.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached.
+        """
+        with _reachable(), self._read_sessions() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose changes commit together when the block ends, or not at all."""
+        """A session whose changes commit together when the block ends, or not at all.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written; nothing was stored.
+        """
+        with _reachable(), self._write_session() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def _write_session(self) -> Iterator[Session]:
         with self._write_gate, self._write_sessions() as session, session.begin():
             yield session
 
     def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
-        """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure."""
-        for attempt in range(attempts):
-            try:
-                with self.write() as session:
-                    return work(session)
-            except OperationalError as error:
-                if attempt == attempts - 1 or not _transient(error):
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written; nothing was stored.
+        """
+        with _reachable():
+            for attempt in range(attempts):
+                try:
+                    with self._write_session() as session:
+                        return work(session)
+                except OperationalError as error:
+                    if attempt == attempts - 1 or not _transient(error):
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -124,8 +161,13 @@ class Database:
         return config
 
     def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema up to ``revision`` (the newest by default); records are kept."""
-        command.upgrade(self.alembic_config(), revision)
+        """Bring the schema up to ``revision`` (the newest by default); records are kept.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached or written.
+        """
+        with _reachable():
+            command.upgrade(self.alembic_config(), revision)
 
     def downgrade(self, revision: str) -> None:
         command.downgrade(self.alembic_config(), revision)
@@ -152,6 +194,52 @@ class Database:
         finally:
             destination.close()
             source.close()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a SQLite file that exists but is empty, or that fails SQLite's quick integrity check.
+
+    An empty file would otherwise be made into a new, empty database (every account gone), and
+    a damaged page would go unnoticed until a learner's records were read from it.
+    """
+    wal = path.with_name(path.name + "-wal")
+    if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+        raise DamagedDatabase(f"the database file {path} is empty (0 bytes), so its records are missing. {RESTORE}")
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as error:
+        raise StorageUnavailable(f"the database file {path} cannot be opened ({error})") from error
+    try:
+        problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check(5)")]
+    except sqlite3.OperationalError as error:  # locked for longer than the timeout, or unreadable
+        raise StorageUnavailable(f"the database file {path} cannot be read ({error})") from error
+    except sqlite3.DatabaseError as error:  # not a database, or malformed
+        raise DamagedDatabase(f"the database file {path} is damaged ({error}). {RESTORE}") from error
+    finally:
+        connection.close()
+    if problems != ["ok"]:
+        found = "; ".join(line for problem in problems for line in problem.splitlines() if not line.startswith("***"))
+        raise DamagedDatabase(f"the database file {path} is damaged (SQLite's integrity check: {found}). {RESTORE}")
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn a failure to reach or write the database into :class:`StorageUnavailable`."""
+    try:
+        yield
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
+        raise StorageUnavailable(f"the learner records cannot be read or saved right now ({reason})") from error
+    except OSError as error:
+        raise StorageUnavailable(f"the learner records cannot be read or saved right now ({error})") from error
 
 
 def _transient(error: OperationalError) -> bool:

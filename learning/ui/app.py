@@ -6,10 +6,10 @@ import logging
 
 import streamlit as st
 
-from learning.errors import LearningError, SignInError
+from learning.errors import DamagedDatabase, LearningError, SignInError, StorageError
 from learning.ui import nav, services, session
 from learning.ui.screens import signin
-from learning.wording import sentence
+from learning.wording import RECORDS_UNAVAILABLE, sentence
 
 log = logging.getLogger("learning.ui")
 
@@ -46,7 +46,22 @@ def run() -> None:
         layout="centered",
         initial_sidebar_state="collapsed",
     )
+    try:
+        _run()
+    except DamagedDatabase as error:
+        # Refused at start: nothing is read from or written to a file that is empty or damaged.
+        log.error("the learner records cannot be opened: %s", error)
+        st.error(f"The app cannot open its records, so it has stopped to keep them safe. {sentence(str(error))}", icon=":material/error:")
+    except StorageError:
+        # The records cannot be reached (disk full, database down): a plain message, not a crash.
+        log.warning("the learner records cannot be reached", exc_info=True)
+        st.error(RECORDS_UNAVAILABLE, icon=":material/cloud_off:")
+
+
+def _run() -> None:
+    services.store()  # opened (and checked) once per process: an empty or damaged file stops here, before anyone signs in
     user = session.current_user() or _single_sign_on()
+    problem = st.session_state.pop(services.PROBLEM_KEY, None)  # a write a button's callback could not make
     if user is None:
         # Every address of the app shows the sign-in screen until someone signs in; then the same
         # address opens the real page, so a deep link or a refresh lands where the learner was.
@@ -59,8 +74,12 @@ def run() -> None:
     pages = nav.signed_in_pages(instructor=user.is_instructor)
     page = st.navigation(nav.sections(pages, account=user.display_name), position="top")
     nav.begin_run(pages, page.url_path)
+    if problem:
+        st.error(problem, icon=":material/cloud_off:")
     try:
         page.run()
+    except StorageError:
+        raise
     except LearningError as error:
         log.exception("a screen failed")
         st.error(f"Something went wrong: {error}. Your answers so far are saved.")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from learning.render import plain_text
+
 VIEWS = Path(__file__).resolve().parent / "views"
 
 
@@ -75,11 +77,13 @@ def signed_out_pages(render: Callable[[], None]) -> dict[str, st.Page]:
 
 
 def sections(pages: dict[str, st.Page], *, account: str) -> dict[str, list[st.Page]]:
-    """The navigation menu: study pages, then the instructor's, then the account (named ``account``)."""
+    """The navigation menu: study pages, then the instructor's, then the account, headed by
+    ``account`` (the person's name, shown as typed: section headings are Markdown)."""
     grouped: dict[str, list[st.Page]] = {}
+    heading = plain_text(account)
     for d in PAGES:
         if d.name in pages:
-            grouped.setdefault(account if d.section == ACCOUNT else d.section, []).append(pages[d.name])
+            grouped.setdefault(heading if d.section == ACCOUNT else d.section, []).append(pages[d.name])
     return grouped
 
 

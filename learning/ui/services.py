@@ -1,19 +1,28 @@
-"""The course and the store for this server process, cached, and the clock."""
+"""The course and the store for this server process, cached, the clock, and what a screen
+does when the records cannot be reached."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import os
 import stat
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
 from learning.course import Course, load_course
+from learning.errors import StorageUnavailable
 from learning.settings import Settings, get_settings
 from learning.store import Store
+from learning.wording import TRY_AGAIN
+
+log = logging.getLogger("learning.ui")
 
 
 def settings() -> Settings:
@@ -76,5 +85,28 @@ def store() -> Store:
     return _store(settings().database_url)
 
 
+_STARTED_WALL = time.time()
+_STARTED_STEADY = time.monotonic()
+
+
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The time now, by the server clock, which is trusted; but a clock stepped back while the
+    app runs does not take this time back with it (a step forward is followed)."""
+    steady = _STARTED_WALL + (time.monotonic() - _STARTED_STEADY)
+    return datetime.fromtimestamp(max(time.time(), steady), UTC)
+
+
+PROBLEM_KEY = "storage-problem"
+"""Where :func:`saving` leaves its message for the next run of the page to show."""
+
+
+@contextlib.contextmanager
+def saving(what: str) -> Iterator[None]:
+    """Run a write from a button's callback; when the records cannot be reached, nothing is
+    stored and the page says so (``what`` is, say, "Your quiz was not started") instead of
+    failing. Widget state is untouched, so what the learner entered stays on screen."""
+    try:
+        yield
+    except StorageUnavailable:
+        log.warning("a write failed: the records cannot be reached", exc_info=True)
+        st.session_state[PROBLEM_KEY] = f"{what}. {TRY_AGAIN}"

@@ -7,6 +7,7 @@ is ever preselected.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
@@ -14,7 +15,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from learning.course import Course
-from learning.errors import LearningError
+from learning.errors import LearningError, StorageUnavailable
 from learning.grading import Grade
 from learning.questions import (
     MatchingQuestion,
@@ -31,6 +32,9 @@ from learning.questions import (
 from learning.quiz import DrawnQuestion
 from learning.render import blocks, inline, render_markdown
 from learning.ui import nav
+from learning.wording import ANSWER_NOT_SAVED
+
+log = logging.getLogger("learning.ui")
 
 ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
 Input = tuple[dict[str, Any] | None, str | None]
@@ -237,7 +241,8 @@ def answer_form(
     """The answer widgets in a form whose button saves the response through ``save(response, confidence)``.
 
     Saving runs in the button's callback, before the page is drawn again, so one click costs one
-    run of the page. What stops a save (an incomplete answer, an error) is shown under the form.
+    run of the page. What stops a save (an incomplete answer, an error, the records out of reach)
+    is shown under the form, and the answer entered stays in the widgets to send again.
     """
     flash_key = f"flash-{key}"
 
@@ -248,6 +253,9 @@ def answer_form(
             return
         try:
             save(response, st.session_state.get(f"sure-{key}"))
+        except StorageUnavailable:
+            log.warning("an answer was not saved: the records cannot be reached", exc_info=True)
+            st.session_state[flash_key] = ("error", ANSWER_NOT_SAVED)
         except LearningError as error:
             message = str(error)
             st.session_state[flash_key] = ("error", message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))

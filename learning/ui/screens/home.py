@@ -7,6 +7,7 @@ from typing import Literal
 import streamlit as st
 
 from learning.quiz import REVIEW_ID, QuizKind, QuizSpec
+from learning.render import plain_text
 from learning.store import LessonStatus
 from learning.study import StepKind, next_step
 from learning.ui import nav, services, session
@@ -28,7 +29,7 @@ def render() -> None:
     board = store.progress.dashboard(user, user.id)
     reviews = store.review.summary(user, user.id, now=now)
 
-    st.title(f"Welcome, {user.display_name}")
+    st.title(f"Welcome, {plain_text(user.display_name)}")
     _continue(user, course, board, now)
 
     read = board.lessons_read

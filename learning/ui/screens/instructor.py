@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from learning.errors import AccountError
+from learning.render import plain_text
 from learning.ui import services, session
 from learning.wording import count, sentence
 
@@ -19,7 +20,7 @@ def classes() -> None:
         st.info("You have no classes yet.")
     for cohort in cohorts:
         with st.container(border=True):
-            st.markdown(f"**{cohort.name}** · {count(cohort.members, 'learner')}")
+            st.markdown(f"**{plain_text(cohort.name)}** · {count(cohort.members, 'learner')}")
             st.code(cohort.code, language=None)
     with st.form("new-class", clear_on_submit=True):
         name = st.text_input("New class name", max_chars=120)

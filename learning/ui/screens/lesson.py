@@ -149,8 +149,10 @@ def _save_check(user: User, attempt_id: str, question_id: str, response: dict[st
 
 def _mark_read(user: User, lesson_id: str) -> None:
     """In the button's callback: the same run then shows the lesson as read (one click, one run)."""
-    services.store().progress.complete_lesson(user, lesson_id, now=services.now())
+    with services.saving("The lesson was not marked as read"):
+        services.store().progress.complete_lesson(user, lesson_id, now=services.now())
 
 
 def _close_checks(user: User, attempt_id: str) -> None:
-    services.store().attempts.submit(user, attempt_id, now=services.now())
+    with services.saving("The check questions were not reset"):
+        services.store().attempts.submit(user, attempt_id, now=services.now())

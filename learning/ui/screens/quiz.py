@@ -8,11 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from learning.errors import AssemblyError, AttemptError
+from learning.errors import AssemblyError, AttemptError, StorageUnavailable
 from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, eligible, review_spec
 from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
-from learning.wording import count, sentence
+from learning.wording import TRY_AGAIN, count, sentence
 
 
 def render() -> None:
@@ -86,8 +86,9 @@ def _intro(user: User, spec: QuizSpec) -> None:
 def _start(user: User, spec: QuizSpec) -> None:
     """Start the attempt in the button's callback, so the same run shows its first question."""
     try:
-        questions = review_questions(user) if spec.kind is QuizKind.REVIEW else None
-        services.store().attempts.start(user, spec, now=services.now(), questions=questions)
+        with services.saving("Your quiz was not started"):
+            questions = review_questions(user) if spec.kind is QuizKind.REVIEW else None
+            services.store().attempts.start(user, spec, now=services.now(), questions=questions)
     except AttemptError as error:
         st.session_state[f"start-problem-{spec.id}"] = sentence(str(error))
     except AssemblyError:
@@ -101,7 +102,8 @@ def _move(position_key: str, position: int) -> None:
 
 
 def _flag(user: User, attempt_id: str, question_id: str, flagged: bool) -> None:
-    services.store().attempts.set_flag(user, attempt_id, question_id, flagged)
+    with services.saving("Your flag was not saved"):
+        services.store().attempts.set_flag(user, attempt_id, question_id, flagged)
 
 
 def review_questions(user: User):
@@ -235,7 +237,12 @@ def _confirm_submit(user: User, stored: StoredAttempt) -> None:
 def _submit(user: User, stored: StoredAttempt) -> None:
     """Submit, then show the results from a full run of the app (never switching page from
     inside the dialog, whose reruns are a fragment's and race the countdown's)."""
-    services.store().attempts.submit(user, stored.id, now=services.now())
+    try:
+        services.store().attempts.submit(user, stored.id, now=services.now())
+    except StorageUnavailable:
+        services.log.warning("a submission failed: the records cannot be reached", exc_info=True)
+        st.error(f"Your answers were not submitted; those you saved are kept. {TRY_AGAIN}")
+        return
     st.session_state.pop(f"attempt-{stored.spec.id}", None)
     st.session_state["go-to-results"] = stored.id
     st.rerun(scope="app")

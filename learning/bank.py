@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from learning.errors import ConflictError, ContentError
 from learning.frozen import FrozenDict, FrozenList, by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import Problem, decode_utf8, problems_from_validation, read_bytes, too_deep
 from learning.questions import QUESTION_ADAPTER, Question, QuestionBase, QuestionType, dump_question
 
 SCHEMA_VERSION = 1
@@ -95,6 +95,8 @@ def parse_bank_text(text: str, *, file: str) -> tuple[list[QuestionBase], list[P
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return [], [Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}")], []
+    except RecursionError:
+        return [], [too_deep(file)], []
     if not isinstance(data, dict):
         return [], [Problem(file=file, message='must be a JSON object with a "questions" list')], []
     version = data.get("schema_version")
@@ -157,7 +159,11 @@ def load_bank(folder: Path) -> Bank:
     with gc_paused():
         for path in bank_files(folder):
             file = display_path(path)
-            found, file_problems = _load_bank_file(path.read_bytes(), file=file)
+            data = read_bytes(path, file=file)
+            if isinstance(data, Problem):
+                problems.append(data)
+                continue
+            found, file_problems = _load_bank_file(data, file=file)
             problems += file_problems
             for question in found:
                 if question.id in files:
@@ -217,12 +223,10 @@ def _load_bank_file(data: bytes, *, file: str) -> tuple[list[QuestionBase], list
         return questions, []
     except ValidationError:
         pass
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return [], [Problem(file=file, message=f"not UTF-8 text ({error.reason})")]
-    # As reading the file as text would (universal newlines), so JSON errors name the same line.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Decoded as reading the file as text would (universal newlines), so JSON errors name the same line.
+    text = decode_utf8(data, file=file)
+    if isinstance(text, Problem):
+        return [], [text]
     found, problems, _ = parse_bank_text(text, file=file)
     return found, problems
 

@@ -17,10 +17,11 @@ from typing import Annotated, Any, Self
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from learning.frozen import by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import MAX_NESTING, Problem, decode_utf8, problems_from_validation, read_bytes, too_deep
 from learning.questions import Slug, Text
 
 WORDS_PER_MINUTE = 200
@@ -193,10 +194,43 @@ def links(markdown: str) -> list[tuple[str, str, str | None]]:
     return [(m["kind"], m["target"], m["anchor"]) for m in LINK.finditer(markdown)]
 
 
+def _too_deep(text: str) -> bool:
+    """Whether the YAML's lists and mappings nest more than :data:`MAX_NESTING` levels deep.
+
+    libyaml's parser keeps its own stack, but its loader recurses once a level with no limit: a
+    few thousand levels crash the whole process. So the depth is measured from the parser's events
+    first, stopping as soon as it is too deep (the parser slows down as the depth grows).
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_FAST_YAML):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+class _TooDeep(Exception):
+    """Front matter nested more than :data:`MAX_NESTING` levels deep."""
+
+
+class _FrontMatter(YAMLHandler):
+    """python-frontmatter's YAML handler (libyaml when available), refusing deep nesting first."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        if _too_deep(fm):
+            raise _TooDeep
+        return super().load(fm, **kwargs)
+
+
 def parse_lesson(text: str, *, file: str) -> tuple[Lesson | None, list[Problem]]:
     """Parse one lesson file's text; returns the lesson (or None) and its problems."""
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_FrontMatter())
+    except _TooDeep:
+        return None, [too_deep(file)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [
@@ -261,16 +295,22 @@ def _display(path: Path) -> str:
 
 
 def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
+    file = _display(path)
+    data = read_bytes(path, file=file)
+    if isinstance(data, Problem):
+        return None, [data]
+    text = decode_utf8(data, file=file)
+    if isinstance(text, Problem):
+        return None, [text]
     try:
-        text = path.read_text(encoding="utf-8")
         try:
+            if _too_deep(text):
+                return None, [too_deep(file)]
             return yaml.load(text, Loader=_FAST_YAML), []
         except yaml.YAMLError:
             return yaml.safe_load(text), []  # the pure-Python loader words the error we report
-    except FileNotFoundError:
-        return None, [Problem(file=_display(path), message="file not found")]
-    except UnicodeDecodeError as error:
-        return None, [Problem(file=_display(path), message=f"not UTF-8 text ({error.reason})")]
+    except RecursionError:
+        return None, [too_deep(file)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [
@@ -313,10 +353,10 @@ def load_lessons(folder: Path) -> tuple[list[Lesson], list[Problem]]:
         if path.name.lower() == "readme.md":
             continue
         file = _display(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(file=file, message=f"not UTF-8 text ({error.reason})"))
+        data = read_bytes(path, file=file)
+        text = data if isinstance(data, Problem) else decode_utf8(data, file=file)
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
         lesson, found = parse_lesson(text, file=file)
         problems += found

@@ -20,7 +20,7 @@ from learning.bank import Bank, display_path, gc_paused, load_bank
 from learning.content import Glossary, Lesson, Syllabus, Unit, figures, links, load_glossary, load_lessons, load_syllabus
 from learning.errors import AssemblyError
 from learning.frozen import FrozenDict, FrozenList, by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import Problem, decode_utf8, problems_from_validation, read_bytes, too_deep
 from learning.questions import Pool, QuestionBase, Status, question_type
 from learning.quiz import QuizKind, QuizSpec, assemble
 
@@ -148,10 +148,18 @@ def load_quizzes(folder: Path) -> tuple[list[QuizSpec], list[Problem]]:
         return quizzes, problems
     for path in sorted(folder.glob("*.json")):
         file = f"{folder.parent.name}/{folder.name}/{path.name}"
+        raw = read_bytes(path, file=file)
+        text = raw if isinstance(raw, Problem) else decode_utf8(raw, file=file)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as error:
             problems.append(Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}"))
+            continue
+        except RecursionError:
+            problems.append(too_deep(file))
             continue
         try:
             quizzes.append(QuizSpec.model_validate(data))

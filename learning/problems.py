@@ -2,13 +2,20 @@
 
 Loaders never stop at the first problem: they collect :class:`Problem` values and keep what is
 valid, so one broken question or lesson never takes the rest of the course down with it.
+:func:`read_bytes` turns a file that cannot be read at all (a folder, a dangling link, no
+permission) into a problem, so no loader lets an ``OSError`` escape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+MAX_NESTING = 64
+"""How deeply lists and mappings may nest in a YAML course file: far more than any course needs,
+and far less than the depth at which libyaml's loader runs out of stack and crashes the process."""
 
 
 class Problem(BaseModel):
@@ -80,3 +87,39 @@ def problems_from_validation(error: ValidationError, *, file: str, skip: Iterabl
             message = rest
         problems.append(Problem(file=file, field=path or None, message=message, **where))
     return problems
+
+
+def read_bytes(path: Path, *, file: str) -> bytes | Problem:
+    """The bytes of a course file, or the problem that keeps it from being read.
+
+    A folder with a file's name, a link to a file that does not exist and a file the server may
+    not read each become a problem naming ``file``; nothing here raises ``OSError``.
+    """
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        return Problem(file=file, message="is a folder, not a file")
+    except FileNotFoundError:
+        if path.is_symlink():
+            return Problem(file=file, message="is a link to a file that does not exist")
+        return Problem(file=file, message="file not found")
+    except PermissionError:
+        return Problem(file=file, message="cannot be read: permission denied (the app's user needs read access)")
+    except OSError as error:
+        if path.is_dir():
+            return Problem(file=file, message="is a folder, not a file")
+        return Problem(file=file, message=f"cannot be read: {error.strerror or error}")
+
+
+def decode_utf8(data: bytes, *, file: str) -> str | Problem:
+    """``data`` as text, with newlines as reading the file as text gives them, or a problem."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Problem(file=file, message=f"not UTF-8 text ({error.reason})")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def too_deep(file: str) -> Problem:
+    """The problem of a file whose lists or objects nest too deeply to be read safely."""
+    return Problem(file=file, message="lists or objects nested too deeply to read")

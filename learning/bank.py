@@ -12,7 +12,8 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -257,10 +258,23 @@ def _lock(path: Path) -> FileLock:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old file or the new one, never a mix."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never a mix.
+
+    The new file keeps the old one's mode, and its owner and group where the process may set
+    them, so a server running as another user can still read it. A file that did not exist gets
+    the usual mode for a new file (``0o666`` less the umask, as ``open`` gives).
+    """
+    try:
+        before: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        before = None
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    # os.open applies the umask to 0o666, as creating the file directly would; mkstemp would give 0o600.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            if before is not None:
+                _keep_owner_and_mode(handle.fileno(), before)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -275,6 +289,19 @@ def write_atomically(path: Path, text: str) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def _keep_owner_and_mode(descriptor: int, before: os.stat_result) -> None:
+    """Give the new file the old one's owner and group (when allowed), then its mode.
+
+    Only root may give a file away, and only to a group of its own may anyone else change its
+    group; otherwise the file stays the writer's, which can read it anyway. The mode comes last,
+    because changing the owner clears the set-user-id and set-group-id bits.
+    """
+    if (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(descriptor, before.st_uid, before.st_gid)
+    os.fchmod(descriptor, stat.S_IMODE(before.st_mode))
 
 
 def save_question(path: Path, question: QuestionBase, *, base_digest: str | None) -> QuestionBase:
@@ -366,7 +393,10 @@ def format_bank_file(path: Path) -> bool:
         ContentError: the file is not valid JSON, so it cannot be reformatted.
     """
     with _lock(path):
-        text = path.read_text(encoding="utf-8")
+        data = read_bytes(path, file=display_path(path))
+        text = data if isinstance(data, Problem) else decode_utf8(data, file=display_path(path))
+        if isinstance(text, Problem):
+            raise ContentError(f"{display_path(path)} cannot be formatted: {text.message}")
         _, problems, entries = parse_bank_text(text, file=display_path(path))
         if any(p.line is not None or p.field in ("schema_version", "questions") for p in problems):
             raise ContentError(f"{display_path(path)} cannot be formatted: {problems[0]}")

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from learning.errors import ConflictError, ContentError
 from learning.frozen import FrozenDict, FrozenList, by_id
-from learning.problems import Problem, decode_utf8, problems_from_validation, read_bytes, too_deep
+from learning.problems import Problem, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
 from learning.questions import QUESTION_ADAPTER, Question, QuestionBase, QuestionType, dump_question
 
 SCHEMA_VERSION = 1
@@ -137,13 +137,7 @@ def _friendly(problem: Problem) -> Problem:
     elif message.startswith("Unable to extract tag using discriminator"):
         message = f"missing; use one of {', '.join(_TYPE_TAGS)}"
         return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
-    elif message == "String should have at least 1 character":
-        message = "must not be empty"
-    elif message == "Extra inputs are not permitted":
-        message = "unknown field (check its spelling)"
-    elif message == "Field required":
-        message = "missing"
-    return problem.model_copy(update={"message": message})
+    return in_plain_words(problem)
 
 
 def load_bank(folder: Path) -> Bank:

@@ -1,13 +1,17 @@
 """A problem found while loading content, phrased so an instructor can fix the file.
 
 Loaders never stop at the first problem: they collect :class:`Problem` values and keep what is
-valid, so one broken question or lesson never takes the rest of the course down with it.
+valid, so one broken question or lesson never takes the rest of the course down with it. A
+problem is an *error* when something is left out (or, for a quiz, cannot be started) until it is
+fixed, and a *warning* when what it is about is still served, such as a lesson that links to a
+lesson that is gone.
 :func:`read_bytes` turns a file that cannot be read at all (a folder, a dangling link, no
 permission) into a problem, so no loader lets an ``OSError`` escape.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +20,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 MAX_NESTING = 64
 """How deeply lists and mappings may nest in a YAML course file: far more than any course needs,
 and far less than the depth at which libyaml's loader runs out of stack and crashes the process."""
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"  # something is left out, or a quiz cannot be started, until it is fixed
+    WARNING = "warning"  # what it is about is still served as it is; worth fixing
 
 
 class Problem(BaseModel):
@@ -31,6 +40,15 @@ class Problem(BaseModel):
     question: str | None = None
     lesson: str | None = None
     field: str | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def warning(self) -> Problem:
+        """The same problem as a warning: what it is about is still served."""
+        return self.model_copy(update={"severity": Severity.WARNING})
 
     def __str__(self) -> str:
         where = self.file
@@ -69,6 +87,20 @@ def clean_message(message: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
+
+
+PLAIN = {
+    "String should have at least 1 character": "must not be empty",
+    "Extra inputs are not permitted": "unknown field (check its spelling)",
+    "Field required": "missing",
+}
+"""Pydantic's messages that an instructor reads more easily in other words."""
+
+
+def in_plain_words(problem: Problem) -> Problem:
+    """The problem with pydantic's wording replaced where :data:`PLAIN` has a plainer one."""
+    plain = PLAIN.get(problem.message)
+    return problem.model_copy(update={"message": plain}) if plain else problem
 
 
 def problems_from_validation(error: ValidationError, *, file: str, skip: Iterable[str] = (), **where: str | None) -> list[Problem]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from learning import load_course
 from learning.errors import AttemptError, ResponseError
 from learning.quiz import AttemptStatus
 from learning.store import Store
@@ -160,6 +161,33 @@ def test_the_final_exam_stays_locked_until_every_lesson_is_read(store, learner) 
     store.progress.complete_lesson(learner, "goals", now=NOW)
     store.progress.complete_lesson(learner, "techniques", now=NOW)
     assert store.attempts.start(learner, spec, now=NOW).spec.id == "final"
+
+
+def serve(store: Store, course) -> None:
+    """As the server does when the files change: every part of the store gets the reloaded course."""
+    for part in (store.attempts, store.review, store.progress, store.exports):
+        part.course = lambda: course
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("glossary.yaml", "terms:\n  - {id: remedial, term: remedial, definition: Done to treat., termm: x}\n"),
+        ("syllabus.yaml", "units: [\n"),
+        ("syllabus.yaml", "units: []\nobjectives: []\n"),
+    ],
+    ids=["glossary typo", "syllabus not YAML", "syllabus emptied"],
+)
+def test_a_broken_course_never_lets_a_learner_who_read_nothing_start_the_final_exam(store, learner, course_dirs, file, text) -> None:
+    """A glossary typo once left 0 lessons, and with 0 lessons "every lesson read" was true."""
+    lessons, bank = course_dirs
+    (lessons / file).write_text(text)
+    broken = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert broken.errors
+    serve(store, broken)
+    with pytest.raises(AttemptError) as raised:
+        store.attempts.start(learner, exam_spec(id="final", requires_lessons_read=True, lessons=[]), now=NOW)
+    assert raised.value.reason == "locked"
 
 
 def test_flags(store, learner) -> None:

@@ -263,3 +263,41 @@ def test_a_broken_bank_file_leaves_the_rest_of_the_course(app, shipped_copy, mon
     app.open("course_files")
     assert "found. Learners get the rest of the course" in app.at.error[0].value
     assert "quiz_bank/training.json:" in app.at.code[0].value
+
+
+def test_a_course_with_problems_says_so_and_keeps_the_final_exam_locked(app, shipped_copy, monkeypatch) -> None:
+    """A typo in the syllabus once emptied the course and told learners they had read every lesson."""
+    (shipped_copy / "lessons" / "syllabus.yaml").write_text("units: [\n")
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(app.user())
+    texts = app.texts()
+    assert "Part of this course could not be loaded, so some lessons or quizzes may be missing." in app.at.warning[0].value
+    assert "There are no lessons to read right now: the course files have problems." in texts
+    assert "You have read every lesson" not in texts
+    assert "Open: Final exam" not in texts
+
+    teacher = app.user("teacher", role=Role.INSTRUCTOR, name="Teacher")
+    app.sign_in_as(teacher)
+    app.open("course_files")
+    assert "lessons/syllabus.yaml:" in app.at.code[0].value
+
+
+def test_a_glossary_typo_keeps_every_lesson_and_instructors_see_what_to_fix(app, shipped_copy, monkeypatch) -> None:
+    glossary = shipped_copy / "lessons" / "glossary.yaml"
+    text = glossary.read_text()
+    first = text.index("  - id: ")
+    glossary.write_text(text[:first] + "  - termm: x\n    id:" + text[first + len("  - id:") :])
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(app.user())
+    lessons = len(app.course.lessons)
+    assert app.texts().count("Open lesson") == lessons
+    assert f"Read every lesson to unlock the final exam: 0 of {lessons} read." in app.texts()
+
+    teacher = app.user("teacher", role=Role.INSTRUCTOR, name="Teacher")
+    app.sign_in_as(teacher)
+    app.open("course_files")
+    assert "1 problem found." in app.at.error[0].value
+    assert app.at.code[0].value.startswith("lessons/glossary.yaml: terms[0].termm: unknown field")
+    assert "learners still get what these are about" in app.at.warning[0].value

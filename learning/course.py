@@ -47,6 +47,7 @@ class Course:
     problems: Sequence[Problem] = ()
     question_files: Mapping[str, Path] = field(default_factory=dict)
     lessons_dir: Path | None = None
+    unavailable_quizzes: frozenset[str] = frozenset()
     _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,14 @@ class Course:
 
     def quiz(self, quiz_id: str) -> QuizSpec | None:
         return self._index.quizzes.get(quiz_id)
+
+    def can_start(self, quiz_id: str) -> bool:
+        """Whether a new attempt at this quiz can be put together from the bank as loaded.
+
+        A quiz that lost questions it needs (say, with a deleted lesson) stays in the course, so
+        that attempts already started finish from what they stored, but no new attempt starts.
+        """
+        return quiz_id in self._index.quizzes and quiz_id not in self.unavailable_quizzes
 
     def final_exam_ids(self) -> frozenset[str]:
         return self._index.final_exams
@@ -242,11 +251,14 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
 
     candidates = _Candidates(questions)
     kept_quizzes = []
+    unavailable: set[str] = set()
     for quiz in quizzes:
         found = _quiz_problems(quiz, lesson_index, objective_ids, unit_ids, candidates.of(quiz))
         problems += found
-        if not any(p.is_error for p in found):
-            kept_quizzes.append(quiz)
+        # Kept even when it cannot be assembled: attempts already started must still find it.
+        kept_quizzes.append(quiz)
+        if any(p.is_error for p in found):
+            unavailable.add(quiz.id)
 
     return Course(
         syllabus=syllabus,
@@ -257,6 +269,7 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
         problems=problems,
         question_files={q.id: bank.files[q.id] for q in questions},
         lessons_dir=lessons_dir,
+        unavailable_quizzes=frozenset(unavailable),
     )
 
 
@@ -349,7 +362,11 @@ def _quiz_problems(
     quiz: QuizSpec, lessons: dict[str, Lesson], objectives: set[str], units: set[str], questions: list[QuestionBase]
 ) -> list[Problem]:
     file = f"quiz_bank/{QUIZ_FOLDER}/{quiz.id}.json"
-    found = [Problem(file=file, field="lessons", message=f"no lesson {lid!r}") for lid in quiz.lessons if lid not in lessons]
+    # What the spec names but the course lacks only narrows what it draws from: a warning. It
+    # cannot be started only when the bank as loaded cannot fill it.
+    found = [
+        Problem(file=file, field="lessons", message=f"no lesson {lid!r}", severity=WARNING) for lid in quiz.lessons if lid not in lessons
+    ]
     found += [
         Problem(file=file, field="objectives", message=f"no objective {o!r}", severity=WARNING)
         for o in quiz.objectives
@@ -362,16 +379,15 @@ def _quiz_problems(
         if o not in objectives
     ]
     found += [
-        Problem(file=file, field=f"blueprint[{n}].lessons", message=f"no lesson {lid!r}")
+        Problem(file=file, field=f"blueprint[{n}].lessons", message=f"no lesson {lid!r}", severity=WARNING)
         for n, rule in enumerate(quiz.blueprint)
         for lid in rule.lessons
         if lid not in lessons
     ]
     if quiz.unit is not None and quiz.unit not in units:
-        found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}"))
-    if not any(p.is_error for p in found):
-        try:
-            assemble(quiz, questions, seed=0)
-        except AssemblyError as error:
-            found.append(Problem(file=file, message=f"cannot be assembled: {error}"))
+        found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}", severity=WARNING))
+    try:
+        assemble(quiz, questions, seed=0)
+    except AssemblyError as error:
+        found.append(Problem(file=file, message=f"cannot be assembled, so no new attempt can start: {error}"))
     return found

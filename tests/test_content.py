@@ -203,3 +203,29 @@ def test_a_syllabus_that_cannot_be_read_leaves_nothing_to_read_for_an_exam(cours
     course = load_course(lessons_dir=lessons, bank_dir=bank)
     assert course.syllabus is None and course.errors
     assert course.required_reading == frozenset()
+
+
+def test_deleting_a_lesson_drops_only_what_depends_on_it(course_dirs) -> None:
+    """Deleting one lesson once also dropped the lessons linking to it, and every quiz drawing on it."""
+    lessons, bank = course_dirs
+    (bank / "quizzes" / "both.json").write_text(
+        '{"id": "both", "title": "Both", "question_count": 2, "blueprint": [{"lessons": ["techniques"], "count": 1}]}'
+    )
+    assert load_course(lessons_dir=lessons, bank_dir=bank).can_start("both")
+    (lessons / "techniques.md").unlink()
+    course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert [lesson.id for lesson in course.lessons] == ["goals"]  # it links to lesson:techniques#first
+    assert [(p.severity.value, str(p)) for p in course.problems] == [
+        ("error", "quiz_bank/techniques.json: question \"tech-tf\": lesson: no lesson 'techniques'"),
+        ("warning", 'lessons/goals.md: lesson "goals": body: link to lesson:techniques: no such lesson'),
+        ("warning", "quiz_bank/quizzes/both.json: blueprint[0].lessons: no lesson 'techniques'"),
+        (
+            "error",
+            "quiz_bank/quizzes/both.json: cannot be assembled, so no new attempt can start: quiz 'both': "
+            "the blueprint asks for 1 question on techniques, but only 0 can be drawn for it",
+        ),
+    ]
+    assert course.question("tech-tf") is None
+    # Both quizzes are still there for the attempts already started; only the broken one cannot start.
+    assert [q.id for q in course.quizzes] == ["both", "goals-practice"]
+    assert course.can_start("goals-practice") and not course.can_start("both")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from learning import load_course
 from learning.errors import AttemptError, ResponseError
+from learning.grading import correct_response
 from learning.quiz import AttemptStatus
 from learning.store import Store
 from learning.store.tables import AnswerRow
@@ -203,3 +204,22 @@ def test_critical_item_gates_the_stored_result(store, learner) -> None:
     store.attempts.answer(learner, attempt.id, "tech-tf", {"type": "true_false", "value": False}, now=NOW)
     result = store.attempts.submit(learner, attempt.id, now=LATER).result
     assert (result.passed, result.failed_critical) == (False, ["tech-tf"])
+
+
+def test_an_open_attempt_finishes_after_its_lesson_file_is_deleted(store, learner, course_dirs) -> None:
+    """Deleting a lesson once stranded the attempts drawing on it: they finish from their snapshots."""
+    lessons, bank = course_dirs
+    spec = exam_spec(id="both", lessons=["goals", "techniques"], question_count=2, blueprint=[{"lessons": ["techniques"], "count": 1}])
+    attempt = store.attempts.start(learner, spec, now=NOW)
+    assert "tech-tf" in attempt.questions
+    (lessons / "techniques.md").unlink()
+    reloaded = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert reloaded.question("tech-tf") is None
+    serve(store, reloaded)
+    store.attempts.answer(learner, attempt.id, "tech-tf", {"type": "true_false", "value": True}, now=LATER)
+    other = next(d.id for d in attempt.attempt.questions if d.id != "tech-tf")
+    store.attempts.answer(learner, attempt.id, other, correct_response(attempt.questions[other]).model_dump(mode="json"), now=LATER)
+    finished = store.attempts.submit(learner, attempt.id, now=LATER)
+    assert finished.submitted and finished.result is not None
+    assert finished.result.unanswered == []
+    assert {o.objective for o in finished.result.by_objective} >= {"obj-techniques"}

@@ -301,3 +301,39 @@ def test_a_glossary_typo_keeps_every_lesson_and_instructors_see_what_to_fix(app,
     assert "1 problem found." in app.at.error[0].value
     assert app.at.code[0].value.startswith("lessons/glossary.yaml: terms[0].termm: unknown field")
     assert "learners still get what these are about" in app.at.warning[0].value
+
+
+def test_attempts_started_before_a_lesson_is_deleted_still_finish(app, shipped_copy, monkeypatch) -> None:
+    """Deleting one lesson once stranded open attempts: "That quiz was not found", no way to finish."""
+    from learning import load_course
+
+    user = app.user()
+    unit_test = app.store.attempts.start(user, app.course.quiz("unit-test-professions"), now=NOW)
+    practice = app.store.attempts.start(user, app.course.quiz("practice-training"), now=NOW)
+    lessons, bank = shipped_copy / "lessons", shipped_copy / "quiz_bank"
+    (lessons / "training.md").unlink()
+    (bank / "quizzes" / "practice-training.json").unlink()  # and the lesson's practice quiz with it
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(bank))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(lessons))
+    app.course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert app.course.quiz("practice-training") is None and not app.course.can_start("unit-test-professions")
+
+    app.sign_in_as(user)
+    assert any(f"Resume {stored.spec.title}" in app.texts() for stored in (practice, unit_test))
+    for stored in (practice, unit_test):
+        app.open("quiz", quiz=stored.spec.id)
+        assert "That quiz was not found." not in app.texts()
+        assert stored.spec.title in [t.value for t in app.at.title]
+        for drawn in stored.attempt.questions:
+            question = stored.questions[drawn.id]
+            app.store.attempts.answer(user, stored.id, drawn.id, correct_response(question).model_dump(mode="json"), now=NOW)
+        app.store.attempts.submit(user, stored.id, now=NOW)
+        app.open("results", attempt=stored.id)
+        assert f"Results: {stored.spec.title}" in app.texts()
+        assert "Score 100%" in app.texts()
+
+    # A new attempt at the unit test cannot be put together now; the page says so instead of offering Start.
+    del app.at.session_state["attempt-unit-test-professions"]  # as in a new session: not one that just ran it
+    app.open("quiz", quiz="unit-test-professions")
+    assert "This quiz cannot be put together from the question bank right now." in app.at.warning[0].value
+    assert "Start" not in [b.label for b in app.at.button]

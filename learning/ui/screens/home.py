@@ -78,7 +78,9 @@ def render() -> None:
 
 def _continue(user, course, board, now) -> None:
     unfinished = services.store().attempts.unfinished(user, now=now)
-    step = next_step(unfinished=unfinished, lessons=board.lessons, runnable={q.id for q in course.quizzes} | {REVIEW_ID})
+    # The quiz page finishes an unfinished attempt even at a quiz since removed from the course files.
+    runnable = {q.id for q in course.quizzes} | {a.spec.id for a in unfinished} | {REVIEW_ID}
+    step = next_step(unfinished=unfinished, lessons=board.lessons, runnable=runnable)
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
         if step.kind is StepKind.RESUME:
@@ -119,6 +121,8 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: in
             st.info(f"Read every lesson to unlock the final exam: {read} of {total} read.", icon=":material/lock:")
         elif standing.in_progress:
             nav.link(f"Resume: {quiz.title}", "quiz", icon=":material/play_arrow:", quiz=quiz.id)
+        elif not services.course().can_start(quiz.id):
+            st.warning("This cannot be started right now: the course files have problems. Please tell your instructor.")
         elif standing.attempts_left == 0:
             st.caption("No attempts left.")
         else:

@@ -337,3 +337,25 @@ def test_attempts_started_before_a_lesson_is_deleted_still_finish(app, shipped_c
     app.open("quiz", quiz="unit-test-professions")
     assert "This quiz cannot be put together from the question bank right now." in app.at.warning[0].value
     assert "Start" not in [b.label for b in app.at.button]
+
+
+def test_results_survive_a_renamed_objective(app, shipped_copy, monkeypatch) -> None:
+    """Renaming an objective (consistently: validate says OK) once broke every older results page."""
+    user = app.user()
+    stored = app.store.attempts.start(user, app.course.quiz("practice-goals"), now=NOW)
+    assert any("goal-main-difference" in d.objectives for d in stored.attempt.questions)
+    for drawn in stored.attempt.questions:
+        question = stored.questions[drawn.id]
+        app.store.attempts.answer(user, stored.id, drawn.id, correct_response(question).model_dump(mode="json"), now=NOW)
+    app.store.attempts.submit(user, stored.id, now=NOW)
+    for path in [*(shipped_copy / "lessons").glob("*.*"), *(shipped_copy / "quiz_bank").rglob("*.json")]:
+        if path.is_file():
+            path.write_text(path.read_text().replace("goal-main-difference", "goal-core-difference"))
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(user)
+    app.open("results", attempt=stored.id)
+    assert "Score 100%" in app.texts()
+    objectives = [p.proto.text for p in app.at.get("progress")]
+    assert any(text.startswith("Goal-main-difference") for text in objectives)  # shown by its old id
+    app.open("progress")  # raises on any exception on the page

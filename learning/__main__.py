@@ -30,7 +30,7 @@ def _course(args: argparse.Namespace) -> Course:
 def _validate(args: argparse.Namespace) -> int:
     course = _course(args)
     for problem in course.problems:
-        print(problem)
+        print(problem if problem.is_error else f"warning: {problem}")
     if course.problems:
         print(f"{count(len(course.problems), 'problem')}; loaded {course.summary()}", file=sys.stderr)
         return 1
@@ -43,13 +43,14 @@ def _lint(args: argparse.Namespace) -> int:
 
     course = _course(args)
     for problem in course.problems:
-        print(f"error: {problem}")
+        print(f"{problem.severity}: {problem}")
     findings = lint(course)
     for finding in findings:
         print(f"warning: {finding}")
-    errors = len(course.problems)
+    errors = len(course.errors)
+    warnings = len(findings) + len(course.problems) - errors
     print(
-        f"{count(errors, 'error')}, {count(len(findings), 'warning')} in {len(course.active_questions())} active questions",
+        f"{count(errors, 'error')}, {count(warnings, 'warning')} in {len(course.active_questions())} active questions",
         file=sys.stderr,
     )
     return 1 if errors else 0

@@ -12,7 +12,8 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from learning.errors import ConflictError, ContentError
 from learning.frozen import FrozenDict, FrozenList, by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import Problem, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
 from learning.questions import QUESTION_ADAPTER, Question, QuestionBase, QuestionType, dump_question
 
 SCHEMA_VERSION = 1
@@ -95,6 +96,8 @@ def parse_bank_text(text: str, *, file: str) -> tuple[list[QuestionBase], list[P
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return [], [Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}")], []
+    except RecursionError:
+        return [], [too_deep(file)], []
     if not isinstance(data, dict):
         return [], [Problem(file=file, message='must be a JSON object with a "questions" list')], []
     version = data.get("schema_version")
@@ -134,13 +137,7 @@ def _friendly(problem: Problem) -> Problem:
     elif message.startswith("Unable to extract tag using discriminator"):
         message = f"missing; use one of {', '.join(_TYPE_TAGS)}"
         return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
-    elif message == "String should have at least 1 character":
-        message = "must not be empty"
-    elif message == "Extra inputs are not permitted":
-        message = "unknown field (check its spelling)"
-    elif message == "Field required":
-        message = "missing"
-    return problem.model_copy(update={"message": message})
+    return in_plain_words(problem)
 
 
 def load_bank(folder: Path) -> Bank:
@@ -157,7 +154,11 @@ def load_bank(folder: Path) -> Bank:
     with gc_paused():
         for path in bank_files(folder):
             file = display_path(path)
-            found, file_problems = _load_bank_file(path.read_bytes(), file=file)
+            data = read_bytes(path, file=file)
+            if isinstance(data, Problem):
+                problems.append(data)
+                continue
+            found, file_problems = _load_bank_file(data, file=file)
             problems += file_problems
             for question in found:
                 if question.id in files:
@@ -217,12 +218,10 @@ def _load_bank_file(data: bytes, *, file: str) -> tuple[list[QuestionBase], list
         return questions, []
     except ValidationError:
         pass
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return [], [Problem(file=file, message=f"not UTF-8 text ({error.reason})")]
-    # As reading the file as text would (universal newlines), so JSON errors name the same line.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Decoded as reading the file as text would (universal newlines), so JSON errors name the same line.
+    text = decode_utf8(data, file=file)
+    if isinstance(text, Problem):
+        return [], [text]
     found, problems, _ = parse_bank_text(text, file=file)
     return found, problems
 
@@ -253,10 +252,23 @@ def _lock(path: Path) -> FileLock:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old file or the new one, never a mix."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never a mix.
+
+    The new file keeps the old one's mode, and its owner and group where the process may set
+    them, so a server running as another user can still read it. A file that did not exist gets
+    the usual mode for a new file (``0o666`` less the umask, as ``open`` gives).
+    """
+    try:
+        before: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        before = None
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    # os.open applies the umask to 0o666, as creating the file directly would; mkstemp would give 0o600.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            if before is not None:
+                _keep_owner_and_mode(handle.fileno(), before)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -271,6 +283,19 @@ def write_atomically(path: Path, text: str) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def _keep_owner_and_mode(descriptor: int, before: os.stat_result) -> None:
+    """Give the new file the old one's owner and group (when allowed), then its mode.
+
+    Only root may give a file away, and only to a group of its own may anyone else change its
+    group; otherwise the file stays the writer's, which can read it anyway. The mode comes last,
+    because changing the owner clears the set-user-id and set-group-id bits.
+    """
+    if (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(descriptor, before.st_uid, before.st_gid)
+    os.fchmod(descriptor, stat.S_IMODE(before.st_mode))
 
 
 def save_question(path: Path, question: QuestionBase, *, base_digest: str | None) -> QuestionBase:
@@ -362,7 +387,10 @@ def format_bank_file(path: Path) -> bool:
         ContentError: the file is not valid JSON, so it cannot be reformatted.
     """
     with _lock(path):
-        text = path.read_text(encoding="utf-8")
+        data = read_bytes(path, file=display_path(path))
+        text = data if isinstance(data, Problem) else decode_utf8(data, file=display_path(path))
+        if isinstance(text, Problem):
+            raise ContentError(f"{display_path(path)} cannot be formatted: {text.message}")
         _, problems, entries = parse_bank_text(text, file=display_path(path))
         if any(p.line is not None or p.field in ("schema_version", "questions") for p in problems):
             raise ContentError(f"{display_path(path)} cannot be formatted: {problems[0]}")

@@ -13,14 +13,15 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from learning.frozen import by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import MAX_NESTING, Problem, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
 from learning.questions import Slug, Text
 
 WORDS_PER_MINUTE = 200
@@ -77,6 +78,11 @@ class Syllabus(_Model):
             KeyError: there is none.
         """
         return self._objectives[objective_id]
+
+    def find_objective(self, objective_id: str) -> Objective | None:
+        """The objective with this id, or None: a lesson, question or past attempt may name one
+        that has since been renamed or removed."""
+        return self._objectives.get(objective_id)
 
     def unit(self, unit_id: str) -> Unit:
         """The unit with this id.
@@ -193,10 +199,43 @@ def links(markdown: str) -> list[tuple[str, str, str | None]]:
     return [(m["kind"], m["target"], m["anchor"]) for m in LINK.finditer(markdown)]
 
 
+def _too_deep(text: str) -> bool:
+    """Whether the YAML's lists and mappings nest more than :data:`MAX_NESTING` levels deep.
+
+    libyaml's parser keeps its own stack, but its loader recurses once a level with no limit: a
+    few thousand levels crash the whole process. So the depth is measured from the parser's events
+    first, stopping as soon as it is too deep (the parser slows down as the depth grows).
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_FAST_YAML):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+class _TooDeep(Exception):
+    """Front matter nested more than :data:`MAX_NESTING` levels deep."""
+
+
+class _FrontMatter(YAMLHandler):
+    """python-frontmatter's YAML handler (libyaml when available), refusing deep nesting first."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        if _too_deep(fm):
+            raise _TooDeep
+        return super().load(fm, **kwargs)
+
+
 def parse_lesson(text: str, *, file: str) -> tuple[Lesson | None, list[Problem]]:
     """Parse one lesson file's text; returns the lesson (or None) and its problems."""
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_FrontMatter())
+    except _TooDeep:
+        return None, [too_deep(file)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [
@@ -261,16 +300,22 @@ def _display(path: Path) -> str:
 
 
 def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
+    file = _display(path)
+    data = read_bytes(path, file=file)
+    if isinstance(data, Problem):
+        return None, [data]
+    text = decode_utf8(data, file=file)
+    if isinstance(text, Problem):
+        return None, [text]
     try:
-        text = path.read_text(encoding="utf-8")
         try:
+            if _too_deep(text):
+                return None, [too_deep(file)]
             return yaml.load(text, Loader=_FAST_YAML), []
         except yaml.YAMLError:
             return yaml.safe_load(text), []  # the pure-Python loader words the error we report
-    except FileNotFoundError:
-        return None, [Problem(file=_display(path), message="file not found")]
-    except UnicodeDecodeError as error:
-        return None, [Problem(file=_display(path), message=f"not UTF-8 text ({error.reason})")]
+    except RecursionError:
+        return None, [too_deep(file)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [
@@ -283,25 +328,78 @@ def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
         ]
 
 
+_Entry = TypeVar("_Entry", Unit, Objective, GlossaryTerm)
+
+
+def _entries(model: type[_Entry], raw: object, *, file: str, field: str, kind: str) -> tuple[list[_Entry], list[Problem]]:
+    """The valid entries of one list in a YAML file, each checked on its own.
+
+    A broken entry, or a second one with an id already used, is reported and left out; the
+    others are kept, so one typo drops one glossary term or objective, not the whole file.
+    """
+    if not isinstance(raw, list):
+        return [], [Problem(file=file, field=field, message=f"must be a list of {kind}")]
+    kept: list[_Entry] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(raw):
+        where = f"{field}[{position}]"
+        try:
+            item = model.model_validate(entry)
+        except ValidationError as error:
+            problems += [
+                in_plain_words(p.model_copy(update={"field": where + (f".{p.field}" if p.field else "")}))
+                for p in problems_from_validation(error, file=file)
+            ]
+            continue
+        if item.id in seen:
+            problems.append(Problem(file=file, field=f"{where}.id", message=f"{item.id!r} appears twice"))
+            continue
+        seen.add(item.id)
+        kept.append(item)
+    return kept, problems
+
+
+def _top_level(data: object, *, file: str, fields: tuple[str, ...]) -> tuple[dict[str, object], list[Problem]]:
+    """A YAML file's top-level mapping, and a problem for each field it should not have."""
+    if not isinstance(data, dict):
+        return {}, [Problem(file=file, message=f"must be a mapping with {' and '.join(fields)}")]
+    unknown = sorted(str(key) for key in data if key not in fields)
+    return data, [Problem(file=file, field=key, message="unknown top-level field (check its spelling)") for key in unknown]
+
+
 def load_syllabus(path: Path) -> tuple[Syllabus | None, list[Problem]]:
+    """The syllabus with every valid unit and objective; a broken entry is reported and left out.
+
+    None, with the problems, only when the file cannot be read or keeps no unit or no objective.
+    """
     data, problems = _read_yaml(path)
     if problems:
         return None, problems
-    try:
-        return Syllabus.model_validate(data), []
-    except ValidationError as error:
-        return None, problems_from_validation(error, file=_display(path))
+    file = _display(path)
+    fields, problems = _top_level(data, file=file, fields=("units", "objectives"))
+    units, found = _entries(Unit, fields.get("units"), file=file, field="units", kind="units ({id, order, title, description})")
+    problems += found
+    objectives, found = _entries(Objective, fields.get("objectives"), file=file, field="objectives", kind="objectives ({id, text})")
+    problems += found
+    if not units or not objectives:
+        missing = "units" if not units else "objectives"
+        if not any(p.field and p.field.startswith(missing) for p in problems):
+            problems.append(Problem(file=file, field=missing, message="needs at least one"))
+        return None, problems
+    return Syllabus(units=units, objectives=objectives), problems
 
 
 def load_glossary(path: Path) -> tuple[Glossary, list[Problem]]:
-    """The glossary, or an empty one with the problems when the file is broken."""
+    """The glossary with every valid term; a broken term is reported and left out (an empty
+    glossary when the file cannot be read)."""
     data, problems = _read_yaml(path)
     if problems:
         return Glossary(terms=[]), problems
-    try:
-        return Glossary.model_validate(data), []
-    except ValidationError as error:
-        return Glossary(terms=[]), problems_from_validation(error, file=_display(path))
+    file = _display(path)
+    fields, problems = _top_level(data, file=file, fields=("terms",))
+    terms, found = _entries(GlossaryTerm, fields.get("terms"), file=file, field="terms", kind="terms ({id, term, definition})")
+    return Glossary(terms=terms), problems + found
 
 
 def load_lessons(folder: Path) -> tuple[list[Lesson], list[Problem]]:
@@ -313,10 +411,10 @@ def load_lessons(folder: Path) -> tuple[list[Lesson], list[Problem]]:
         if path.name.lower() == "readme.md":
             continue
         file = _display(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(file=file, message=f"not UTF-8 text ({error.reason})"))
+        data = read_bytes(path, file=file)
+        text = data if isinstance(data, Problem) else decode_utf8(data, file=file)
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
         lesson, found = parse_lesson(text, file=file)
         problems += found

@@ -20,10 +20,11 @@ from learning.bank import Bank, display_path, gc_paused, load_bank
 from learning.content import Glossary, Lesson, Syllabus, Unit, figures, links, load_glossary, load_lessons, load_syllabus
 from learning.errors import AssemblyError
 from learning.frozen import FrozenDict, FrozenList, by_id
-from learning.problems import Problem, problems_from_validation
+from learning.problems import Problem, Severity, decode_utf8, problems_from_validation, read_bytes, too_deep
 from learning.questions import Pool, QuestionBase, Status, question_type
 from learning.quiz import QuizKind, QuizSpec, assemble
 
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SYLLABUS_FILE = "syllabus.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 QUIZ_FOLDER = "quizzes"
@@ -46,6 +47,7 @@ class Course:
     problems: Sequence[Problem] = ()
     question_files: Mapping[str, Path] = field(default_factory=dict)
     lessons_dir: Path | None = None
+    unavailable_quizzes: frozenset[str] = frozenset()
     _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +67,20 @@ class Course:
     def units(self) -> Sequence[Unit]:
         return self._index.units
 
+    @property
+    def errors(self) -> Sequence[Problem]:
+        """The problems that leave something out of the course (or keep a quiz from starting)."""
+        return FrozenList(p for p in self.problems if p.is_error)
+
+    @property
+    def required_reading(self) -> frozenset[str]:
+        """The lessons a learner reads before a quiz that needs every lesson read.
+
+        None without a syllabus: a course that lost its syllabus is broken, and what it still
+        holds must not count as "every lesson".
+        """
+        return self._index.required_reading
+
     def lessons_in(self, unit_id: str) -> Sequence[Lesson]:
         return self._index.lessons_by_unit.get(unit_id, FrozenList())
 
@@ -74,8 +90,23 @@ class Course:
     def question(self, question_id: str) -> QuestionBase | None:
         return self._index.questions.get(question_id)
 
+    def check_questions(self, lesson_id: str) -> list[QuestionBase]:
+        """A lesson's "Check your understanding" questions that can be asked: those still in the
+        bank, active, of this lesson and in the practice pool (the others are reported)."""
+        lesson = self.lesson(lesson_id)
+        found = [self.question(question_id) for question_id in lesson.check_questions] if lesson else []
+        return [q for q in found if q is not None and q.status is Status.ACTIVE and q.lesson == lesson_id and q.pool is Pool.PRACTICE]
+
     def quiz(self, quiz_id: str) -> QuizSpec | None:
         return self._index.quizzes.get(quiz_id)
+
+    def can_start(self, quiz_id: str) -> bool:
+        """Whether a new attempt at this quiz can be put together from the bank as loaded.
+
+        A quiz that lost questions it needs (say, with a deleted lesson) stays in the course, so
+        that attempts already started finish from what they stored, but no new attempt starts.
+        """
+        return quiz_id in self._index.quizzes and quiz_id not in self.unavailable_quizzes
 
     def final_exam_ids(self) -> frozenset[str]:
         return self._index.final_exams
@@ -117,6 +148,7 @@ class _Index:
     active_ids: frozenset[str]
     practice_ids: frozenset[str]
     final_exams: frozenset[str]
+    required_reading: frozenset[str]
 
     @classmethod
     def build(cls, course: Course) -> _Index:
@@ -138,6 +170,7 @@ class _Index:
             active_ids=frozenset(q.id for q in active),
             practice_ids=frozenset(q.id for q in active if q.pool is Pool.PRACTICE),
             final_exams=frozenset(quiz.id for quiz in course.quizzes if quiz.kind is QuizKind.FINAL_EXAM),
+            required_reading=frozenset(lesson.id for lesson in course.lessons) if course.syllabus else frozenset(),
         )
 
 
@@ -148,10 +181,18 @@ def load_quizzes(folder: Path) -> tuple[list[QuizSpec], list[Problem]]:
         return quizzes, problems
     for path in sorted(folder.glob("*.json")):
         file = f"{folder.parent.name}/{folder.name}/{path.name}"
+        raw = read_bytes(path, file=file)
+        text = raw if isinstance(raw, Problem) else decode_utf8(raw, file=file)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as error:
             problems.append(Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}"))
+            continue
+        except RecursionError:
+            problems.append(too_deep(file))
             continue
         try:
             quizzes.append(QuizSpec.model_validate(data))
@@ -187,7 +228,7 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
     for question in bank.questions:
         found = _question_problems(question, shown[bank.files[question.id]], lesson_index, objective_ids)
         problems += found
-        if not found:
+        if not any(p.is_error for p in found):
             questions.append(question)
     question_index = {q.id: q for q in questions}
 
@@ -195,24 +236,29 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
     for lesson in lessons:
         # A missing figure is reported, but the lesson is still served without it.
         problems += [
-            Problem(file=f"lessons/{lesson.id}.md", lesson=lesson.id, field="body", message=f"figure {source}: no such file")
+            Problem(
+                file=f"lessons/{lesson.id}.md", lesson=lesson.id, field="body", message=f"figure {source}: no such file", severity=WARNING
+            )
             for _alt, source in figures(lesson.body)
             if not (lessons_dir / source).is_file()
         ]
         found = _lesson_problems(lesson, unit_ids, objective_ids, term_ids, lesson_index, question_index)
         problems += found
-        if not found:
+        if not any(p.is_error for p in found):
             kept_lessons.append(lesson)
     unit_order = {u.id: u.order for u in syllabus.units} if syllabus else {}
     kept_lessons.sort(key=lambda lesson: (unit_order.get(lesson.unit, 0), lesson.order, lesson.id))
 
     candidates = _Candidates(questions)
     kept_quizzes = []
+    unavailable: set[str] = set()
     for quiz in quizzes:
         found = _quiz_problems(quiz, lesson_index, objective_ids, unit_ids, candidates.of(quiz))
         problems += found
-        if not found:
-            kept_quizzes.append(quiz)
+        # Kept even when it cannot be assembled: attempts already started must still find it.
+        kept_quizzes.append(quiz)
+        if any(p.is_error for p in found):
+            unavailable.add(quiz.id)
 
     return Course(
         syllabus=syllabus,
@@ -223,6 +269,7 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
         problems=problems,
         question_files={q.id: bank.files[q.id] for q in questions},
         lessons_dir=lessons_dir,
+        unavailable_quizzes=frozenset(unavailable),
     )
 
 
@@ -248,8 +295,8 @@ class _Candidates:
 
 
 def _question_problems(question: QuestionBase, file: str, lessons: dict[str, Lesson], objectives: set[str]) -> list[Problem]:
-    def problem(field_name: str, message: str) -> Problem:
-        return Problem(file=file, question=question.id, field=field_name, message=message)
+    def problem(field_name: str, message: str, severity: Severity = ERROR) -> Problem:
+        return Problem(file=file, question=question.id, field=field_name, message=message, severity=severity)
 
     found = []
     lesson = lessons.get(question.lesson)
@@ -258,9 +305,10 @@ def _question_problems(question: QuestionBase, file: str, lessons: dict[str, Les
     elif lesson.section(question.section) is None:
         anchors = ", ".join(s.id for s in lesson.sections)
         found.append(problem("section", f"lesson {lesson.id!r} has no section {question.section!r} (it has {anchors})"))
+    # The question is still served: an objective missing from the syllabus only goes unreported.
     for position, objective in enumerate(question.objectives):
         if objective not in objectives:
-            found.append(problem(f"objectives[{position}]", f"no objective {objective!r} in the syllabus"))
+            found.append(problem(f"objectives[{position}]", f"no objective {objective!r} in the syllabus", WARNING))
     return found
 
 
@@ -274,12 +322,14 @@ def _lesson_problems(
 ) -> list[Problem]:
     file = f"lessons/{lesson.id}.md"
 
-    def problem(field_name: str | None, message: str) -> Problem:
-        return Problem(file=file, lesson=lesson.id, field=field_name, message=message)
+    def problem(field_name: str | None, message: str, severity: Severity = WARNING) -> Problem:
+        return Problem(file=file, lesson=lesson.id, field=field_name, message=message, severity=severity)
 
+    # Only a missing unit leaves the lesson out (the course map has nowhere to show it). Anything
+    # else it refers to that is missing is a warning: the lesson is served without it.
     found = []
     if lesson.unit not in units:
-        found.append(problem("unit", f"no unit {lesson.unit!r} in the syllabus"))
+        found.append(problem("unit", f"no unit {lesson.unit!r} in the syllabus", ERROR))
     for position, objective in enumerate(lesson.objectives):
         if objective not in objectives:
             found.append(problem(f"objectives[{position}]", f"no objective {objective!r} in the syllabus"))
@@ -312,25 +362,32 @@ def _quiz_problems(
     quiz: QuizSpec, lessons: dict[str, Lesson], objectives: set[str], units: set[str], questions: list[QuestionBase]
 ) -> list[Problem]:
     file = f"quiz_bank/{QUIZ_FOLDER}/{quiz.id}.json"
-    found = [Problem(file=file, field="lessons", message=f"no lesson {lid!r}") for lid in quiz.lessons if lid not in lessons]
-    found += [Problem(file=file, field="objectives", message=f"no objective {o!r}") for o in quiz.objectives if o not in objectives]
+    # What the spec names but the course lacks only narrows what it draws from: a warning. It
+    # cannot be started only when the bank as loaded cannot fill it.
+    found = [
+        Problem(file=file, field="lessons", message=f"no lesson {lid!r}", severity=WARNING) for lid in quiz.lessons if lid not in lessons
+    ]
     found += [
-        Problem(file=file, field=f"blueprint[{n}].objectives", message=f"no objective {o!r}")
+        Problem(file=file, field="objectives", message=f"no objective {o!r}", severity=WARNING)
+        for o in quiz.objectives
+        if o not in objectives
+    ]
+    found += [
+        Problem(file=file, field=f"blueprint[{n}].objectives", message=f"no objective {o!r}", severity=WARNING)
         for n, rule in enumerate(quiz.blueprint)
         for o in rule.objectives
         if o not in objectives
     ]
     found += [
-        Problem(file=file, field=f"blueprint[{n}].lessons", message=f"no lesson {lid!r}")
+        Problem(file=file, field=f"blueprint[{n}].lessons", message=f"no lesson {lid!r}", severity=WARNING)
         for n, rule in enumerate(quiz.blueprint)
         for lid in rule.lessons
         if lid not in lessons
     ]
     if quiz.unit is not None and quiz.unit not in units:
-        found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}"))
-    if not found:
-        try:
-            assemble(quiz, questions, seed=0)
-        except AssemblyError as error:
-            found.append(Problem(file=file, message=f"cannot be assembled: {error}"))
+        found.append(Problem(file=file, field="unit", message=f"no unit {quiz.unit!r}", severity=WARNING))
+    try:
+        assemble(quiz, questions, seed=0)
+    except AssemblyError as error:
+        found.append(Problem(file=file, message=f"cannot be assembled, so no new attempt can start: {error}"))
     return found

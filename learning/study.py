@@ -32,6 +32,7 @@ class StepKind(enum.StrEnum):
     CONTINUE = "continue"  # a lesson opened but not marked as read
     START = "start"  # the first unread lesson
     DONE = "done"  # every lesson read
+    NO_LESSONS = "no_lessons"  # the course has no lessons to read (its files have problems)
 
 
 class NextStep(BaseModel):
@@ -46,7 +47,8 @@ def next_step(*, unfinished: Sequence[Unfinished], lessons: Sequence[LessonState
     """The learner's next step: resume the newest unfinished quiz or review they can open
     (``runnable`` quiz ids; a lesson's check questions are resumed in the lesson), else the
     lesson they opened most recently without finishing, else the first unread lesson in course
-    order (``lessons`` is in course order), else done.
+    order (``lessons`` is in course order), else done; but never done in a course without
+    lessons, where there is nothing to have read.
     """
     for attempt in unfinished:
         if attempt.spec.kind is not QuizKind.CHECK and attempt.spec.id in runnable:
@@ -58,4 +60,4 @@ def next_step(*, unfinished: Sequence[Unfinished], lessons: Sequence[LessonState
         return NextStep(kind=StepKind.CONTINUE, lesson_id=latest.lesson_id)
     if unread:
         return NextStep(kind=StepKind.START, lesson_id=unread[0].lesson_id)
-    return NextStep(kind=StepKind.DONE)
+    return NextStep(kind=StepKind.DONE if lessons else StepKind.NO_LESSONS)

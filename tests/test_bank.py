@@ -11,7 +11,7 @@ import pytest
 
 from learning import load_course
 from learning.bank import format_bank_file, load_bank, read_bank_file, render_bank, save_question
-from learning.errors import ConflictError
+from learning.errors import ConflictError, ContentError
 from learning.questions import QUESTION_ADAPTER, dump_question
 from tests.conftest import ALL_TYPES, build, question, write_bank
 
@@ -255,3 +255,67 @@ def test_format_rewrites_to_canonical_layout(tmp_path: Path) -> None:
     assert format_bank_file(path) is True
     assert format_bank_file(path) is False
     assert '"status"' not in path.read_text()
+
+
+@pytest.fixture
+def umask_022():
+    """A usual umask for the test, whatever the runner's, restored afterwards."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o640, 0o444])
+def test_format_and_save_keep_the_files_mode(tmp_path: Path, umask_022, mode: int) -> None:
+    """A file rewritten with mode 600 can no longer be read by a server running as another user."""
+    path = write_bank(tmp_path, "a.json", [{**question("true_false"), "critical": False}])
+    path.chmod(mode)
+    assert format_bank_file(path) is True
+    assert path.stat().st_mode & 0o7777 == mode
+    snapshot = read_bank_file(path)
+    save_question(path, snapshot.questions[0].model_copy(update={"prompt": "Edited?"}), base_digest=snapshot.digest)
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+def test_the_command_line_format_keeps_the_files_mode_and_owner(tmp_path: Path, umask_022) -> None:
+    from learning.__main__ import main
+
+    path = write_bank(tmp_path, "a.json", [{**question("true_false"), "critical": False}])
+    path.chmod(0o644)
+    before = path.stat()
+    assert main(["format", "--bank", str(tmp_path)]) == 0
+    after = path.stat()
+    assert (after.st_mode & 0o7777, after.st_uid, after.st_gid) == (0o644, before.st_uid, before.st_gid)
+    assert after.st_ino != before.st_ino  # rewritten as a new file, atomically
+
+
+def test_an_owner_that_cannot_be_kept_leaves_the_file_the_writers(tmp_path: Path, umask_022, monkeypatch) -> None:
+    path = write_bank(tmp_path, "a.json", [{**question("true_false"), "critical": False}])
+    path.chmod(0o664)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(path).st_uid + 1)  # as if another user wrote it
+    tried = []
+
+    def refuse(*args: object) -> None:
+        tried.append(args)
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "fchown", refuse)
+    assert format_bank_file(path) is True
+    assert tried and path.stat().st_mode & 0o7777 == 0o664
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_bank_file_gets_the_usual_mode(tmp_path: Path, umask: int, mode: int) -> None:
+    before = os.umask(umask)
+    try:
+        path = tmp_path / "new.json"
+        save_question(path, build("true_false"), base_digest=None)
+    finally:
+        os.umask(before)
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+def test_format_reports_a_folder_named_like_a_bank_file(tmp_path: Path) -> None:
+    (tmp_path / "zz.json").mkdir()
+    with pytest.raises(ContentError, match=r"zz\.json cannot be formatted: is a folder, not a file"):
+        format_bank_file(tmp_path / "zz.json")

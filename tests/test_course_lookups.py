@@ -89,6 +89,13 @@ def test_an_unknown_objective_or_unit_is_a_key_error(small: Course) -> None:
         small.syllabus.unit("no-such-unit")
 
 
+def test_an_objective_an_old_attempt_names_may_be_gone(small: Course) -> None:
+    """Screens look objectives up with find_objective: a renamed one is None, never an exception."""
+    assert small.syllabus is not None
+    assert small.syllabus.find_objective("no-such-objective") is None
+    assert small.syllabus.find_objective("obj-goals") is small.syllabus.objective("obj-goals")
+
+
 def test_lookups_read_an_index_and_never_walk_a_list(shipped: Course, monkeypatch) -> None:
     questions, lessons, quizzes = shipped.questions[-1], shipped.lessons[-1], shipped.quizzes[-1]
 

@@ -38,7 +38,7 @@ EARLY, LATE = NOW, NOW + timedelta(hours=1)
         ([], [Lesson("a", EARLY), Lesson("b", LATE)], NextStep(kind=StepKind.CONTINUE, lesson_id="b")),
         ([], [Lesson("a", LATE), Lesson("b", EARLY)], NextStep(kind=StepKind.CONTINUE, lesson_id="a")),
         ([], [Lesson("a", EARLY, EARLY)], NextStep(kind=StepKind.DONE)),
-        ([], [], NextStep(kind=StepKind.DONE)),
+        ([], [], NextStep(kind=StepKind.NO_LESSONS)),  # never "every lesson read" in a course without lessons
         ([Open(PRACTICE)], [Lesson("a")], NextStep(kind=StepKind.RESUME, quiz_id="practice-goals")),
         ([Open(review_spec()), Open(PRACTICE)], [Lesson("a")], NextStep(kind=StepKind.RESUME, quiz_id=REVIEW_ID)),
         # a lesson's check questions are resumed in the lesson, and a quiz gone from the course cannot be opened

@@ -172,7 +172,7 @@ class Attempts:
             )
             if open_id is not None:
                 return open_id
-            if not spec.is_unlocked(lessons=[lesson.id for lesson in self.course().lessons], read=self._lessons_read(session, actor.id)):
+            if not spec.is_unlocked(lessons=self.course().required_reading, read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
             if spec.attempts_allowed is not None:
                 used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id)) or 0

@@ -41,6 +41,8 @@ def points(value: float) -> str:
 
 
 def objective_text(course, objective_id: str) -> str:
-    objective = course.syllabus.objective(objective_id) if course.syllabus else None
+    """An objective's text for a chart; its id when it has since been renamed or removed (an old
+    attempt keeps the objectives its questions tested when it was taken)."""
+    objective = course.syllabus.find_objective(objective_id) if course.syllabus else None
     text = objective.text.removeprefix("The learner can ") if objective else objective_id
     return text[0].upper() + text[1:]

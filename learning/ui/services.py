@@ -42,15 +42,26 @@ STAMP_SECONDS = 1.0
 
 
 def _stamp(lessons: Path, bank: Path) -> tuple[tuple[str, int, int], ...]:
-    """Each lesson and bank file's path, modification time and size: one stat a file."""
+    """Each lesson and bank file's path, modification time and size: one stat a file.
+
+    A folder or a dangling link where a file belongs is listed too (without time or size), so
+    that it is reported as soon as it appears rather than at the next restart.
+    """
     stamp = []
     for path in sorted([*lessons.glob("*"), *bank.rglob("*.json")]):
         try:
             info = path.stat()
         except FileNotFoundError:
-            continue  # removed since the listing; the next stamp no longer lists it
+            if path.is_symlink():
+                stamp.append((str(path), -1, -1))
+            continue  # otherwise removed since the listing; the next stamp no longer lists it
+        except OSError:
+            stamp.append((str(path), -1, -1))
+            continue
         if stat.S_ISREG(info.st_mode):
             stamp.append((str(path), info.st_mtime_ns, info.st_size))
+        elif path.suffix in (".md", ".json", ".yaml"):
+            stamp.append((str(path), -1, -1))
     return tuple(stamp)
 
 

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from learning import load_course
 from learning.errors import AttemptError, ResponseError
+from learning.grading import correct_response
 from learning.quiz import AttemptStatus
 from learning.store import Store
 from learning.store.tables import AnswerRow
@@ -162,6 +164,33 @@ def test_the_final_exam_stays_locked_until_every_lesson_is_read(store, learner) 
     assert store.attempts.start(learner, spec, now=NOW).spec.id == "final"
 
 
+def serve(store: Store, course) -> None:
+    """As the server does when the files change: every part of the store gets the reloaded course."""
+    for part in (store.attempts, store.review, store.progress, store.exports):
+        part.course = lambda: course
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("glossary.yaml", "terms:\n  - {id: remedial, term: remedial, definition: Done to treat., termm: x}\n"),
+        ("syllabus.yaml", "units: [\n"),
+        ("syllabus.yaml", "units: []\nobjectives: []\n"),
+    ],
+    ids=["glossary typo", "syllabus not YAML", "syllabus emptied"],
+)
+def test_a_broken_course_never_lets_a_learner_who_read_nothing_start_the_final_exam(store, learner, course_dirs, file, text) -> None:
+    """A glossary typo once left 0 lessons, and with 0 lessons "every lesson read" was true."""
+    lessons, bank = course_dirs
+    (lessons / file).write_text(text)
+    broken = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert broken.errors
+    serve(store, broken)
+    with pytest.raises(AttemptError) as raised:
+        store.attempts.start(learner, exam_spec(id="final", requires_lessons_read=True, lessons=[]), now=NOW)
+    assert raised.value.reason == "locked"
+
+
 def test_flags(store, learner) -> None:
     attempt = store.attempts.start(learner, exam_spec(), now=NOW)
     assert store.attempts.set_flag(learner, attempt.id, SC, True) == [SC]
@@ -175,3 +204,22 @@ def test_critical_item_gates_the_stored_result(store, learner) -> None:
     store.attempts.answer(learner, attempt.id, "tech-tf", {"type": "true_false", "value": False}, now=NOW)
     result = store.attempts.submit(learner, attempt.id, now=LATER).result
     assert (result.passed, result.failed_critical) == (False, ["tech-tf"])
+
+
+def test_an_open_attempt_finishes_after_its_lesson_file_is_deleted(store, learner, course_dirs) -> None:
+    """Deleting a lesson once stranded the attempts drawing on it: they finish from their snapshots."""
+    lessons, bank = course_dirs
+    spec = exam_spec(id="both", lessons=["goals", "techniques"], question_count=2, blueprint=[{"lessons": ["techniques"], "count": 1}])
+    attempt = store.attempts.start(learner, spec, now=NOW)
+    assert "tech-tf" in attempt.questions
+    (lessons / "techniques.md").unlink()
+    reloaded = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert reloaded.question("tech-tf") is None
+    serve(store, reloaded)
+    store.attempts.answer(learner, attempt.id, "tech-tf", {"type": "true_false", "value": True}, now=LATER)
+    other = next(d.id for d in attempt.attempt.questions if d.id != "tech-tf")
+    store.attempts.answer(learner, attempt.id, other, correct_response(attempt.questions[other]).model_dump(mode="json"), now=LATER)
+    finished = store.attempts.submit(learner, attempt.id, now=LATER)
+    assert finished.submitted and finished.result is not None
+    assert finished.result.unanswered == []
+    assert {o.objective for o in finished.result.by_objective} >= {"obj-techniques"}

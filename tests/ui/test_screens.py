@@ -263,3 +263,99 @@ def test_a_broken_bank_file_leaves_the_rest_of_the_course(app, shipped_copy, mon
     app.open("course_files")
     assert "found. Learners get the rest of the course" in app.at.error[0].value
     assert "quiz_bank/training.json:" in app.at.code[0].value
+
+
+def test_a_course_with_problems_says_so_and_keeps_the_final_exam_locked(app, shipped_copy, monkeypatch) -> None:
+    """A typo in the syllabus once emptied the course and told learners they had read every lesson."""
+    (shipped_copy / "lessons" / "syllabus.yaml").write_text("units: [\n")
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(app.user())
+    texts = app.texts()
+    assert "Part of this course could not be loaded, so some lessons or quizzes may be missing." in app.at.warning[0].value
+    assert "There are no lessons to read right now: the course files have problems." in texts
+    assert "You have read every lesson" not in texts
+    assert "Open: Final exam" not in texts
+
+    teacher = app.user("teacher", role=Role.INSTRUCTOR, name="Teacher")
+    app.sign_in_as(teacher)
+    app.open("course_files")
+    assert "lessons/syllabus.yaml:" in app.at.code[0].value
+
+
+def test_a_glossary_typo_keeps_every_lesson_and_instructors_see_what_to_fix(app, shipped_copy, monkeypatch) -> None:
+    glossary = shipped_copy / "lessons" / "glossary.yaml"
+    text = glossary.read_text()
+    first = text.index("  - id: ")
+    glossary.write_text(text[:first] + "  - termm: x\n    id:" + text[first + len("  - id:") :])
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(app.user())
+    lessons = len(app.course.lessons)
+    assert app.texts().count("Open lesson") == lessons
+    assert f"Read every lesson to unlock the final exam: 0 of {lessons} read." in app.texts()
+
+    teacher = app.user("teacher", role=Role.INSTRUCTOR, name="Teacher")
+    app.sign_in_as(teacher)
+    app.open("course_files")
+    assert "1 problem found." in app.at.error[0].value
+    assert app.at.code[0].value.startswith("lessons/glossary.yaml: terms[0].termm: unknown field")
+    assert "learners still get what these are about" in app.at.warning[0].value
+
+
+def test_attempts_started_before_a_lesson_is_deleted_still_finish(app, shipped_copy, monkeypatch) -> None:
+    """Deleting one lesson once stranded open attempts: "That quiz was not found", no way to finish."""
+    from learning import load_course
+
+    user = app.user()
+    unit_test = app.store.attempts.start(user, app.course.quiz("unit-test-professions"), now=NOW)
+    practice = app.store.attempts.start(user, app.course.quiz("practice-training"), now=NOW)
+    lessons, bank = shipped_copy / "lessons", shipped_copy / "quiz_bank"
+    (lessons / "training.md").unlink()
+    (bank / "quizzes" / "practice-training.json").unlink()  # and the lesson's practice quiz with it
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(bank))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(lessons))
+    app.course = load_course(lessons_dir=lessons, bank_dir=bank)
+    assert app.course.quiz("practice-training") is None and not app.course.can_start("unit-test-professions")
+
+    app.sign_in_as(user)
+    assert any(f"Resume {stored.spec.title}" in app.texts() for stored in (practice, unit_test))
+    for stored in (practice, unit_test):
+        app.open("quiz", quiz=stored.spec.id)
+        assert "That quiz was not found." not in app.texts()
+        assert stored.spec.title in [t.value for t in app.at.title]
+        for drawn in stored.attempt.questions:
+            question = stored.questions[drawn.id]
+            app.store.attempts.answer(user, stored.id, drawn.id, correct_response(question).model_dump(mode="json"), now=NOW)
+        app.store.attempts.submit(user, stored.id, now=NOW)
+        app.open("results", attempt=stored.id)
+        assert f"Results: {stored.spec.title}" in app.texts()
+        assert "Score 100%" in app.texts()
+
+    # A new attempt at the unit test cannot be put together now; the page says so instead of offering Start.
+    del app.at.session_state["attempt-unit-test-professions"]  # as in a new session: not one that just ran it
+    app.open("quiz", quiz="unit-test-professions")
+    assert "This quiz cannot be put together from the question bank right now." in app.at.warning[0].value
+    assert "Start" not in [b.label for b in app.at.button]
+
+
+def test_results_survive_a_renamed_objective(app, shipped_copy, monkeypatch) -> None:
+    """Renaming an objective (consistently: validate says OK) once broke every older results page."""
+    user = app.user()
+    stored = app.store.attempts.start(user, app.course.quiz("practice-goals"), now=NOW)
+    assert any("goal-main-difference" in d.objectives for d in stored.attempt.questions)
+    for drawn in stored.attempt.questions:
+        question = stored.questions[drawn.id]
+        app.store.attempts.answer(user, stored.id, drawn.id, correct_response(question).model_dump(mode="json"), now=NOW)
+    app.store.attempts.submit(user, stored.id, now=NOW)
+    for path in [*(shipped_copy / "lessons").glob("*.*"), *(shipped_copy / "quiz_bank").rglob("*.json")]:
+        if path.is_file():
+            path.write_text(path.read_text().replace("goal-main-difference", "goal-core-difference"))
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(shipped_copy / "quiz_bank"))
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(shipped_copy / "lessons"))
+    app.sign_in_as(user)
+    app.open("results", attempt=stored.id)
+    assert "Score 100%" in app.texts()
+    objectives = [p.proto.text for p in app.at.get("progress")]
+    assert any(text.startswith("Goal-main-difference") for text in objectives)  # shown by its old id
+    app.open("progress")  # raises on any exception on the page

@@ -30,6 +30,12 @@ def render() -> None:
     reviews = store.review.summary(user, user.id, now=now)
 
     st.title(f"Welcome, {plain_text(user.display_name)}")
+    if course.errors:
+        st.warning(
+            "Part of this course could not be loaded, so some lessons or quizzes may be missing. "
+            "Please tell your instructor; your progress is kept.",
+            icon=":material/report:",
+        )
     _continue(user, course, board, now)
 
     read = board.lessons_read
@@ -67,13 +73,15 @@ def render() -> None:
     read_ids = {p.lesson_id for p in board.lessons if p.completed_at is not None}
     for quiz in course.quizzes:
         if quiz.kind is QuizKind.FINAL_EXAM:
-            unlocked = quiz.is_unlocked(lessons=[lesson.id for lesson in course.lessons], read=read_ids)
+            unlocked = quiz.is_unlocked(lessons=course.required_reading, read=read_ids)
             _exam_card(user, quiz, unlocked=unlocked, read=len(read_ids), total=total)
 
 
 def _continue(user, course, board, now) -> None:
     unfinished = services.store().attempts.unfinished(user, now=now)
-    step = next_step(unfinished=unfinished, lessons=board.lessons, runnable={q.id for q in course.quizzes} | {REVIEW_ID})
+    # The quiz page finishes an unfinished attempt even at a quiz since removed from the course files.
+    runnable = {q.id for q in course.quizzes} | {a.spec.id for a in unfinished} | {REVIEW_ID}
+    step = next_step(unfinished=unfinished, lessons=board.lessons, runnable=runnable)
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
         if step.kind is StepKind.RESUME:
@@ -87,6 +95,8 @@ def _continue(user, course, board, now) -> None:
             )
         elif step.kind is StepKind.DONE:
             st.markdown("You have read every lesson. Practise, review, or take the final exam.")
+        elif step.kind is StepKind.NO_LESSONS:
+            st.markdown("There are no lessons to read right now: the course files have problems.")
         else:
             lesson = course.lesson(step.lesson_id)
             verb = "Continue reading" if step.kind is StepKind.CONTINUE else "Start with"
@@ -106,10 +116,14 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: in
         if standing.best is not None:
             verdict = "passed" if standing.passed else "not passed yet"
             st.markdown(f"Best score so far: **{round(standing.best * 100)}%** ({verdict})")
-        if not unlocked:
+        if not unlocked and not total:
+            st.info("The final exam opens once the course's lessons are available again.", icon=":material/lock:")
+        elif not unlocked:
             st.info(f"Read every lesson to unlock the final exam: {read} of {total} read.", icon=":material/lock:")
         elif standing.in_progress:
             nav.link(f"Resume: {quiz.title}", "quiz", icon=":material/play_arrow:", quiz=quiz.id)
+        elif not services.course().can_start(quiz.id):
+            st.warning("This cannot be started right now: the course files have problems. Please tell your instructor.")
         elif standing.attempts_left == 0:
             st.caption("No attempts left.")
         else:

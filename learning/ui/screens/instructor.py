@@ -41,9 +41,19 @@ def problems() -> None:
     if not course.problems:
         st.success("Every lesson, question and quiz loads without a problem.", icon=":material/check_circle:")
         return
-    st.error(
-        f"{count(len(course.problems), 'problem')} found. "
-        "Learners get the rest of the course; what is listed here is left out until it is fixed.",
-        icon=":material/report:",
-    )
-    st.code("\n".join(str(p) for p in course.problems), language=None, wrap_lines=True)
+    errors = [p for p in course.problems if p.is_error]
+    warnings = [p for p in course.problems if not p.is_error]
+    if errors:
+        st.error(
+            f"{count(len(errors), 'problem')} found. "
+            "Learners get the rest of the course; what is listed here is left out (or, for a quiz, cannot be started) "
+            "until it is fixed.",
+            icon=":material/report:",
+        )
+        st.code("\n".join(str(p) for p in errors), language=None, wrap_lines=True)
+    if warnings:
+        st.warning(
+            f"{count(len(warnings), 'warning')}: learners still get what these are about, but something in it is missing.",
+            icon=":material/warning:",
+        )
+        st.code("\n".join(str(p) for p in warnings), language=None, wrap_lines=True)

@@ -35,9 +35,10 @@ def render() -> None:
     st.caption(f"{unit.title if unit else ''} · lesson {lesson.order} · {lesson.reading_minutes} min read")
     st.title(lesson.title)
     syllabus = course.syllabus
-    if syllabus is not None:
+    objectives = [o for o in (syllabus.find_objective(o) for o in lesson.objectives) if o is not None] if syllabus else []
+    if objectives:
         with st.expander("What you will learn"):
-            st.markdown("\n".join(f"- {syllabus.objective(o).text.removeprefix('The learner can ')}" for o in lesson.objectives))
+            st.markdown("\n".join(f"- {o.text.removeprefix('The learner can ')}" for o in objectives))
 
     wanted = lesson.section(st.query_params.get("section", ""))
     if wanted is not None:
@@ -103,8 +104,7 @@ def _section(lesson, section, course, *, anchor: bool) -> None:
 
 
 def _check_questions(user, lesson, course) -> None:
-    questions = [course.question(q) for q in lesson.check_questions]
-    questions = [q for q in questions if q is not None]
+    questions = course.check_questions(lesson.id)
     if not questions:
         return
     st.header("Check your understanding", anchor="check")

@@ -14,6 +14,8 @@ from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
 from learning.wording import TRY_AGAIN, count, sentence
 
+UNAVAILABLE = "This quiz cannot be put together from the question bank right now. Please tell your instructor."
+
 
 def render() -> None:
     user = session.require_user()
@@ -21,6 +23,10 @@ def render() -> None:
     store = services.store()
     quiz_id = st.query_params.get("quiz", "")
     spec = review_spec() if quiz_id == REVIEW_ID else course.quiz(quiz_id)
+    if spec is None and quiz_id:
+        # Gone from the course files: an attempt already started still finishes from what it stored.
+        started = store.attempts.unfinished(user, now=services.now(), quiz_id=quiz_id)
+        spec = started[0].spec if started else None
     if spec is None:
         st.warning("That quiz was not found.")
         nav.link("Back to the course map", "home", icon=":material/arrow_back:")
@@ -77,6 +83,9 @@ def _intro(user: User, spec: QuizSpec) -> None:
     if standing.attempts_left == 0:
         st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
+    if spec.kind is not QuizKind.REVIEW and not services.course().can_start(spec.id):
+        st.warning(UNAVAILABLE, icon=":material/build:")
+        return
     problem = st.session_state.pop(f"start-problem-{spec.id}", None)
     if problem:
         st.error(problem)
@@ -92,9 +101,7 @@ def _start(user: User, spec: QuizSpec) -> None:
     except AttemptError as error:
         st.session_state[f"start-problem-{spec.id}"] = sentence(str(error))
     except AssemblyError:
-        st.session_state[f"start-problem-{spec.id}"] = (
-            "This quiz cannot be put together from the question bank right now. Please tell your instructor."
-        )
+        st.session_state[f"start-problem-{spec.id}"] = UNAVAILABLE
 
 
 def _move(position_key: str, position: int) -> None:

@@ -53,7 +53,8 @@ class AccountError(LearningError, ValueError):
 
 
 class SignInError(LearningError):
-    """A sign-in was refused; ``reason`` is ``wrong_password``, ``locked`` or ``disabled``."""
+    """A sign-in was refused; ``reason`` is ``wrong_password``, ``locked``, ``disabled`` or ``busy``
+    (too many sign-ins at once: try again in a moment)."""
 
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)

@@ -8,9 +8,13 @@ cohorts; a learner sees only their own records. Every check here runs on the ser
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import os
 import re
 import secrets
+import threading
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -26,6 +30,7 @@ from learning.store.tables import CohortRow, MembershipRow, UserRow
 from learning.wording import count
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+HASH_WAIT_SECONDS = 10
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 COMMON_PASSWORDS = frozenset(
@@ -129,10 +134,33 @@ def _normal_code(code: str) -> str:
 class Accounts:
     """Creating accounts, signing in, cohorts and the access rules."""
 
-    def __init__(self, database: Database, *, max_failed: int = 5, lockout: timedelta = timedelta(minutes=15)) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_failed: int = 5,
+        lockout: timedelta = timedelta(minutes=15),
+        hashing_slots: int | None = None,
+        hash_wait: float = HASH_WAIT_SECONDS,
+    ) -> None:
         self.db = database
         self.max_failed = max_failed
         self.lockout = lockout
+        # argon2 is meant to be slow and uses a core while it runs: a flood of sign-ins would take
+        # every core from the learners' answers. At most half the cores hash at once; a sign-in
+        # that cannot get a turn within ``hash_wait`` is told the server is busy instead of piling up.
+        self._hashing = threading.BoundedSemaphore(hashing_slots or max(1, (os.cpu_count() or 2) // 2))
+        self._hash_wait = hash_wait
+
+    @contextlib.contextmanager
+    def _turn_to_hash(self, *, signing_in: bool = True) -> Iterator[None]:
+        if not self._hashing.acquire(timeout=self._hash_wait):
+            message = "the server is busy signing people in; try again in a moment"
+            raise SignInError(message, reason="busy") if signing_in else AccountError(message)
+        try:
+            yield
+        finally:
+            self._hashing.release()
 
     # --- accounts -----------------------------------------------------------------------
 
@@ -160,7 +188,8 @@ class Accounts:
             problems = password_problems(password, username=name)
             if problems:
                 raise AccountError("password: " + "; ".join(problems))
-        password_hash = hash_password(password) if password is not None else None  # outside the write: it is slow
+        with self._turn_to_hash(signing_in=False):  # outside the write: it is slow
+            password_hash = hash_password(password) if password is not None else None
 
         def work(session: Session) -> User:
             if session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
@@ -210,7 +239,8 @@ class Accounts:
         problems = password_problems(password, username=name)
         if problems:
             raise AccountError("password: " + "; ".join(problems))
-        password_hash = hash_password(password)  # outside the write: it is slow
+        with self._turn_to_hash(signing_in=False):  # outside the write: it is slow
+            password_hash = hash_password(password)
 
         def work(session: Session) -> None:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
@@ -262,15 +292,17 @@ class Accounts:
                 else (row.id, row.password_hash, row.disabled, row.locked_until, row.failed_sign_ins > 0)
             )
         if seen is None:
-            _verify(_DUMMY_HASH, password)
+            with self._turn_to_hash():
+                _verify(_DUMMY_HASH, password)
             raise SignInError("wrong username or password", reason="wrong_password")
         user_id, stored_hash, disabled, locked_until, failed_before = seen
         if disabled:
             raise SignInError("this account is disabled; ask your instructor", reason="disabled")
         if locked_until is not None and now < locked_until:
             raise self._locked(locked_until - now)
-        matches = _verify(stored_hash, password)
-        rehashed = hash_password(password) if matches and _hasher.check_needs_rehash(stored_hash) else None
+        with self._turn_to_hash():
+            matches = _verify(stored_hash, password)
+            rehashed = hash_password(password) if matches and _hasher.check_needs_rehash(stored_hash) else None
         if matches and rehashed is None and not failed_before:
             # The usual case has nothing to record: confirm the account is as it was, without a write.
             with self.db.read() as session:

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from learning.errors import DamagedDatabase, StorageUnavailable
@@ -40,14 +41,20 @@ R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 60
+WAIT_SECONDS = 15
+"""How long a request waits for a connection or for its turn to write before it is told the
+server is busy (rather than hanging while requests pile up)."""
+BUSY = "the server is too busy to save this right now; nothing was saved, so try again in a moment"
 RESTORE = "Restore it from a backup (see the README), or move it aside to start again with no records"
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+def _sqlite_engine(url: str, *, immediate: bool, wait: float) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+    in_memory = not parsed.database or parsed.database == ":memory:"
+    pooling = {} if in_memory else {"pool_timeout": wait}  # one shared connection in memory: no pool to wait on
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}, **pooling)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -69,8 +76,11 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
 class Database:
     """The engines and sessions for one database URL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, wait: float = WAIT_SECONDS, pool_size: int = 10) -> None:
         """Connect lazily to ``url``; an existing SQLite file is checked first.
+
+        ``wait`` caps how long a request waits for a pooled connection or its turn to write;
+        past it the request fails with :class:`StorageUnavailable` saying the server is busy.
 
         Raises:
             DamagedDatabase: the SQLite file is empty or fails SQLite's integrity check.
@@ -82,15 +92,18 @@ class Database:
             path = _sqlite_path(url)
             if path is not None and path.exists():
                 _check_sqlite_file(path)
-            self.reader = _sqlite_engine(url, immediate=False)
-            self.writer = _sqlite_engine(url, immediate=True)
+            self.reader = _sqlite_engine(url, immediate=False, wait=wait)
+            self.writer = _sqlite_engine(url, immediate=True, wait=wait)
         else:
-            self.reader = self.writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.reader = self.writer = create_engine(
+                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=2 * pool_size, pool_timeout=wait
+            )
+        self.wait = wait
         # SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
         # 100 ms each), which put many learners' answers seconds behind. Writers of this process
         # queue on a lock instead and go the moment the last one commits; other processes (the
         # command line) still meet SQLite's busy timeout. PostgreSQL locks rows, not the database.
-        self._write_gate: contextlib.AbstractContextManager[object] = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
+        self._write_gate = threading.Lock() if self.is_sqlite else None
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
 
@@ -116,8 +129,20 @@ class Database:
 
     @contextlib.contextmanager
     def _write_session(self) -> Iterator[Session]:
-        with self._write_gate, self._write_sessions() as session, session.begin():
+        with self._turn_to_write(), self._write_sessions() as session, session.begin():
             yield session
+
+    @contextlib.contextmanager
+    def _turn_to_write(self) -> Iterator[None]:
+        if self._write_gate is None:
+            yield
+            return
+        if not self._write_gate.acquire(timeout=self.wait):
+            raise StorageUnavailable(BUSY)
+        try:
+            yield
+        finally:
+            self._write_gate.release()
 
     def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
         """Run ``work(session)`` in a write transaction, retrying a transient lock or serialisation failure.
@@ -240,6 +265,8 @@ def _reachable() -> Iterator[None]:
         raise StorageUnavailable(f"the learner records cannot be read or saved right now ({reason})") from error
     except OSError as error:
         raise StorageUnavailable(f"the learner records cannot be read or saved right now ({error})") from error
+    except PoolTimeout as error:  # every connection busy for the whole wait
+        raise StorageUnavailable(BUSY) from error
 
 
 def _transient(error: OperationalError) -> bool:

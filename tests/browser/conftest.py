@@ -55,7 +55,21 @@ def app_url(chromium, tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "LEARNING_DATABASE_URL": f"sqlite:///{folder / 'records.db'}", "PYTHONPATH": str(ROOT)}
     log = (folder / "streamlit.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port), "--server.headless", "true"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            # The code under test stays as it was at start: an edit saved during a run must not
+            # reload modules under a live session (enums compared by identity would stop matching).
+            "--server.fileWatcherType",
+            "none",
+        ],
         cwd=folder,
         env=env,
         stdout=log,

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
+import learning.store.accounts as accounts_module
 from learning.__main__ import main
-from learning.errors import AttemptError, DamagedDatabase, StorageUnavailable
+from learning.errors import AccountError, AttemptError, DamagedDatabase, SignInError, StorageUnavailable
 from learning.grading import correct_response
 from learning.store import Role, Store
+from learning.store.accounts import Accounts
+from learning.store.database import Database
 from tests.conftest import database_fault
 from tests.store.conftest import LATER, PASSWORD, exam_spec, practice_spec
 
@@ -113,3 +120,66 @@ def test_an_answer_after_the_deadline_is_refused_whatever_came_before(store, lea
 def test_a_postgresql_server_that_is_down_raises_storage_unavailable(course) -> None:
     with pytest.raises(StorageUnavailable, match="cannot be read or saved right now"):
         Store.open("postgresql+psycopg://learning:secret@127.0.0.1:1/records", course=lambda: course)  # nothing listens on port 1
+
+
+def test_a_request_waits_a_bounded_time_for_a_connection_then_hears_the_server_is_busy(database_url) -> None:
+    """A flood exhausted the connection pool and requests hung for 30 s and more while they piled
+    up; now a request that cannot get a connection (or, on SQLite, its turn to write) within the
+    wait is told plainly that nothing was saved."""
+    database = Database(database_url, wait=0.3, pool_size=1)
+    database.upgrade()
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:  # every connection (SQLite: the turn to write) taken and kept
+        with contextlib.ExitStack() as stack:
+            for _ in range(1 if database.is_sqlite else 3):  # PostgreSQL: pool 1 + overflow 2
+                stack.enter_context(database.write()).execute(text("SELECT 1"))
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        started = time.perf_counter()
+        with pytest.raises(StorageUnavailable, match="too busy"), database.write() as session:
+            session.execute(text("SELECT 1"))
+        assert time.perf_counter() - started < 3
+    finally:
+        release.set()
+        holder.join()
+        database.dispose()
+
+
+def test_a_sign_in_flood_is_told_the_server_is_busy_instead_of_piling_up(database_url) -> None:
+    """Each sign-in hashes for 100 ms or more; a flood of them took every core. At most a few hash
+    at once; the rest wait a bounded time, then are refused with a clear reason."""
+    database = Database(database_url)
+    database.upgrade()
+    accounts = Accounts(database, hashing_slots=1, hash_wait=0.3)
+    accounts.create("flooded", PASSWORD, role=Role.LEARNER, now=LATER)
+    entered, release = threading.Event(), threading.Event()
+    real = accounts_module._verify
+
+    def slow(stored: str, password: str) -> bool:
+        entered.set()
+        release.wait(10)
+        return real(stored, password)
+
+    first = threading.Thread(target=lambda: accounts.sign_in("flooded", PASSWORD, now=LATER))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts_module, "_verify", slow)
+        first.start()
+        try:
+            assert entered.wait(10)
+            with pytest.raises(SignInError) as raised:
+                accounts.sign_in("flooded", PASSWORD, now=LATER)
+            assert raised.value.reason == "busy"
+            with pytest.raises(AccountError, match="busy"):
+                accounts.create("newcomer", PASSWORD, role=Role.LEARNER, now=LATER)
+        finally:
+            release.set()
+            first.join()
+    assert accounts.sign_in("flooded", PASSWORD, now=LATER).username == "flooded"  # a turn again once the flood ends
+    database.dispose()

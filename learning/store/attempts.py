@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -118,6 +120,34 @@ def _attempt_of(row: AttemptRow, answers: dict[str, Answer], *, only: str | None
     )
 
 
+class _Snapshots:
+    """Questions as shown, parsed once: a snapshot is addressed by its content's hash, so it never
+    changes and can be shared by every session (a bounded cache, least recently used out first)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._parsed: OrderedDict[str, QuestionBase] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, hashes: set[str]) -> dict[str, QuestionBase]:
+        with self._lock:
+            found = {h: self._parsed[h] for h in hashes if h in self._parsed}
+            for h in found:
+                self._parsed.move_to_end(h)
+        missing = hashes - found.keys()
+        if missing:
+            rows = session.execute(
+                select(QuestionSnapshotRow.content_hash, QuestionSnapshotRow.content).where(QuestionSnapshotRow.content_hash.in_(missing))
+            )
+            parsed = {h: QUESTION_ADAPTER.validate_python(content) for h, content in rows}
+            found.update(parsed)
+            with self._lock:
+                self._parsed.update(parsed)
+                while len(self._parsed) > self._size:
+                    self._parsed.popitem(last=False)
+        return found
+
+
 class Attempts:
     """Start, answer, flag, submit and resume attempts; the quiz rules are enforced here."""
 
@@ -126,6 +156,7 @@ class Attempts:
         self.accounts = accounts
         self.review = review
         self.course = course
+        self._shown = _Snapshots()
 
     # --- starting -----------------------------------------------------------------------
 
@@ -228,11 +259,8 @@ class Attempts:
 
     def _load(self, session: Session, row: AttemptRow) -> StoredAttempt:
         hashes = {d["id"]: d["hash"] for d in row.drawn}
-        snapshots = {
-            s.content_hash: s.content
-            for s in session.scalars(select(QuestionSnapshotRow).where(QuestionSnapshotRow.content_hash.in_(set(hashes.values()))))
-        }
-        questions = {qid: QUESTION_ADAPTER.validate_python(snapshots[h]) for qid, h in hashes.items()}
+        shown = self._shown.get(session, set(hashes.values()))
+        questions = {qid: shown[h] for qid, h in hashes.items()}
         answers = {
             a.question_id: _answer_of(questions[a.question_id], a)
             for a in session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == row.id, AnswerRow.current.is_(True)))
@@ -338,7 +366,7 @@ class Attempts:
             attempt = _attempt_of(row, {}, only=question_id)
             attempt.drawn(question_id)  # raises not_drawn
             drawn = next(d for d in row.drawn if d["id"] == question_id)
-            question = QUESTION_ADAPTER.validate_python(session.get_one(QuestionSnapshotRow, drawn["hash"]).content)
+            question = self._shown.get(session, {drawn["hash"]})[drawn["hash"]]
             latest = session.scalar(
                 select(AnswerRow).where(
                     AnswerRow.attempt_id == attempt_id, AnswerRow.question_id == question_id, AnswerRow.current.is_(True)

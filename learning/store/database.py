@@ -41,7 +41,7 @@ R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 60
-WAIT_SECONDS = 15
+WAIT_SECONDS = 30
 """How long a request waits for a connection or for its turn to write before it is told the
 server is busy (rather than hanging while requests pile up)."""
 BUSY = "the server is too busy to save this right now; nothing was saved, so try again in a moment"
@@ -96,7 +96,7 @@ class Database:
             self.writer = _sqlite_engine(url, immediate=True, wait=wait)
         else:
             self.reader = self.writer = create_engine(
-                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=2 * pool_size, pool_timeout=wait
+                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5 * pool_size, pool_timeout=wait
             )
         self.wait = wait
         # SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to

@@ -164,6 +164,7 @@ def test_a_learner_answer_never_waits_behind_password_hashing(store, learner, mo
 
 
 def test_a_password_changed_during_sign_in_is_not_accepted_with_the_old_one(store, learner, monkeypatch) -> None:
+    monkeypatch.setattr(store.accounts, "_hashing", threading.BoundedSemaphore(2))  # room for the change's hash too
     entered, release = _blocking_hash(monkeypatch, "_verify")
     outcome: list[object] = []
 

@@ -12,7 +12,7 @@ from learning.errors import AssemblyError, AttemptError, StorageUnavailable
 from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, eligible, review_spec
 from learning.store import StoredAttempt, User
 from learning.ui import nav, services, session, widgets
-from learning.wording import TRY_AGAIN, count, sentence
+from learning.wording import RECORDS_UNAVAILABLE, TRY_AGAIN, count, sentence
 
 UNAVAILABLE = "This quiz cannot be put together from the question bank right now. Please tell your instructor."
 
@@ -120,6 +120,34 @@ def review_questions(user: User):
 
 
 def _run(user: User, stored: StoredAttempt) -> None:
+    notice = st.session_state.pop("notice", None)
+    if notice:
+        st.info(notice)
+    st.title(stored.spec.title)
+    if stored.attempt.feedback_mode is FeedbackMode.EXAM or stored.attempt.deadline is not None:
+        _attempt(user, stored)
+    else:
+        _practice(user, stored.id)
+
+
+@st.fragment
+def _practice(user: User, attempt_id: str) -> None:
+    """A practice attempt (no clock) redraws on its own when the learner checks an answer or
+    moves on: the page around it is not run again, so feedback shows sooner."""
+    if st.session_state.get("go-to-results"):
+        st.rerun(scope="app")
+    try:
+        stored = services.store().attempts.get(user, attempt_id, now=services.now())  # as stored now, on every redraw
+    except StorageUnavailable:
+        services.log.warning("an attempt could not be read: the records cannot be reached", exc_info=True)
+        st.error(RECORDS_UNAVAILABLE, icon=":material/cloud_off:")
+        return
+    if stored.submitted:
+        st.rerun(scope="app")
+    _attempt(user, stored)
+
+
+def _attempt(user: User, stored: StoredAttempt) -> None:
     course = services.course()
     attempt = stored.attempt
     drawn = attempt.questions
@@ -132,10 +160,6 @@ def _run(user: User, stored: StoredAttempt) -> None:
     question = stored.questions[current.id]
     answer = attempt.answers.get(current.id)
 
-    notice = st.session_state.pop("notice", None)
-    if notice:
-        st.info(notice)
-    st.title(stored.spec.title)
     answered = len(attempt.answers)
     st.progress(answered / len(drawn), text=f"Question {position + 1} of {len(drawn)} · {answered} answered")
     if attempt.deadline is not None:

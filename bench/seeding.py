@@ -182,7 +182,17 @@ class BulkAnswers:
                     total += self._write(attempts, answers)
                     attempts, answers = [], []
             self.written[user_id] = done + count
-        return total + self._write(attempts, answers)
+        total += self._write(attempts, answers)
+        self._analyze()
+        return total
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics, as the database's own maintenance (PostgreSQL's
+        autovacuum) would soon after a real school's records grew: a bulk load measured at once
+        would otherwise be planned as if the tables were empty (on PostgreSQL, a nested loop that
+        made a 10,000-answer dashboard five times slower)."""
+        with self.store.db.write() as session:
+            session.execute(text("ANALYZE"))
 
     def _write(self, attempts: list[dict], answers: list[dict]) -> int:
         if attempts:

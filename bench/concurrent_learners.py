@@ -47,14 +47,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run(store: Store, *, learners: int, answers: int, flooders: int, round_: int, pace: float) -> list[float]:
+def run(store: Store, *, learners: int, answers: int, flooders: int, round_: int, pace: float) -> tuple[list[float], int]:
     """Milliseconds of every answer written by ``learners`` threads at once (plus ``flooders``
-    threads signing in meanwhile)."""
+    threads signing in meanwhile), and how many answers failed."""
     people = [store.accounts.create(f"r{round_}-learner-{n:03d}", PASSWORD, role=Role.LEARNER, now=NOW) for n in range(learners)]
     spec = QuizSpec(id=f"concurrency-{round_}", title="Concurrency", question_count=answers, shuffle_questions=False)
     attempts = [store.attempts.start(person, spec, now=NOW, seed=person.username) for person in people]
     target = store.accounts.create(f"r{round_}-flooded", PASSWORD, role=Role.LEARNER, now=NOW)
     latencies: list[float] = []
+    failed: list[BaseException] = []
     lock = threading.Lock()
     barrier = threading.Barrier(learners + flooders)
     done = threading.Event()
@@ -69,7 +70,12 @@ def run(store: Store, *, learners: int, answers: int, flooders: int, round_: int
                 time.sleep(pauses.uniform(0, 2 * pace))
             response = correct_response(attempt.questions[drawn.id]).model_dump(mode="json")
             started = time.perf_counter()
-            store.attempts.answer(person, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=k))
+            try:
+                store.attempts.answer(person, attempt.id, drawn.id, response, now=NOW + timedelta(seconds=k))
+            except Exception as error:  # counted and reported: a failed answer is the worst outcome
+                with lock:
+                    failed.append(error)
+                continue
             mine.append((time.perf_counter() - started) * 1000)
         with lock:
             latencies.extend(mine)
@@ -89,7 +95,7 @@ def run(store: Store, *, learners: int, answers: int, flooders: int, round_: int
     done.set()
     for thread in flood_threads:
         thread.join()
-    return latencies
+    return latencies, len(failed)
 
 
 def bench(url: str, label: str, *, sizes: list[int], answers: int, flooders: int, pace: float) -> None:
@@ -102,12 +108,13 @@ def bench(url: str, label: str, *, sizes: list[int], answers: int, flooders: int
             for size in sizes:
                 round_ += 1
                 started = time.perf_counter()
-                latencies = run(store, learners=size, answers=answers, flooders=flood, round_=round_, pace=pause)
+                latencies, failed = run(store, learners=size, answers=answers, flooders=flood, round_=round_, pace=pause)
                 wall = time.perf_counter() - started
                 what = f"{mode}, {size:>2} learners" + (f" + {flood} sign-in flooders" if flood else "")
                 print(
                     f"{what:<52} {len(latencies):>5} answers in {wall:5.1f} s: median {statistics.median(latencies):6.1f} ms, "
                     f"p95 {percentile(latencies, 0.95):6.1f} ms, slowest {max(latencies):7.1f} ms"
+                    + (f", {failed} FAILED" if failed else "")
                 )
     store.close()
 

@@ -62,7 +62,7 @@ def _set(form: dict[str, Any], path: str, value: Any) -> None:
             True,
             "options",
             "a single-choice question needs exactly one correct option, found 2 (a, b)",
-        ),  # noqa: E501
+        ),
         ("single_choice", "options[1].id", "a", "options[1]", "option id 'a' appears twice"),
         ("single_choice", "section", "nowhere", "section", "lesson 'goals' has no section 'nowhere' (it has first, key-takeaways)"),
         ("single_choice", "lesson", "gone", "lesson", "no lesson 'gone'"),

@@ -51,6 +51,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("results", "Results", hidden=True),
     PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
+    PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
 

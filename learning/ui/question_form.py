@@ -245,17 +245,16 @@ def _choice_section(draft: Draft, course: Course, beside: Beside) -> None:
         rows = "options"
         _text(draft, "text", "Text", beside, row=row, rows=rows)
         beside(f"{path}.text")
-        _text(draft, "feedback", "Feedback", beside, row=row, rows=rows, help="Why this option is right or wrong.")
+        _text(draft, "feedback", "Feedback", beside, row=row, rows=rows, area=True, height=68, help="Why this option is right or wrong.")
         beside(f"{path}.feedback")
-        left, middle, right = st.columns(3)
+        left, right = st.columns(2)
         with left:
             _checkbox(draft, "correct", "Correct", row=row, rows=rows)
-        with middle:
-            _checkbox(draft, "pinned", "Keep in place", row=row, rows=rows, help="Not moved when options are shuffled.")
         with right:
-            _text(draft, "id", "Id", beside, row=row, rows=rows)
-        beside(f"{path}.id")
+            _checkbox(draft, "pinned", "Pinned", row=row, rows=rows, help="Kept in its place when the options are shuffled.")
         beside(f"{path}.correct")
+        _text(draft, "id", "Id", beside, row=row, rows=rows, width=160)
+        beside(f"{path}.id")
         if multiple:
             _number(
                 draft, "weight", "Weight (optional)", row=row, rows=rows, value=None, step=0.05, format="%g", help="Credit for choosing it."
@@ -295,15 +294,15 @@ def _matching_section(draft: Draft, course: Course, beside: Beside) -> None:
             "Belongs to", options, key=key, placeholder="Choose a choice…", format_func=lambda cid: f"{choice_texts.get(cid, '')} ({cid})"
         )
         beside(f"{path}.answer")
-        _text(draft, "feedback", "Feedback", beside, row=row, rows="items", help="Why the item belongs there.")
+        _text(draft, "feedback", "Feedback", beside, row=row, rows="items", area=True, height=68, help="Why the item belongs there.")
         beside(f"{path}.feedback")
-        _text(draft, "id", "Id", beside, row=row, rows="items")
+        _text(draft, "id", "Id", beside, row=row, rows="items", width=160)
         beside(f"{path}.id")
 
     def choice_body(row: str, path: str) -> None:
         _text(draft, "text", "Text", beside, row=row, rows="choices")
         beside(f"{path}.text")
-        _text(draft, "id", "Id", beside, row=row, rows="choices")
+        _text(draft, "id", "Id", beside, row=row, rows="choices", width=160)
         beside(f"{path}.id")
 
     _rows(draft, "items", beside, item_body, title=lambda position, values: f"Item {position + 1}")
@@ -316,7 +315,7 @@ def _ordering_section(draft: Draft, course: Course, beside: Beside) -> None:
     def body(row: str, path: str) -> None:
         _text(draft, "text", "Text", beside, row=row, rows="items")
         beside(f"{path}.text")
-        _text(draft, "id", "Id", beside, row=row, rows="items")
+        _text(draft, "id", "Id", beside, row=row, rows="items", width=160)
         beside(f"{path}.id")
 
     st.caption("List the items in their correct order; learners see them shuffled.")
@@ -395,34 +394,34 @@ def _rows(draft: Draft, rows: str, beside: Beside, body: Callable[[str, str], No
     for position, row in enumerate(order):
         path = f"{rows}[{position}]"
         with st.container(border=True):
-            heading, up, down, remove = st.columns([6, 1, 1, 1], vertical_alignment="center")
-            heading.markdown(f"**{title(position, None)}**")
-            up.button(
-                "",
-                icon=":material/arrow_upward:",
-                key=draft.key("up", row, rows),
-                help="Move up",
-                disabled=position == 0,
-                on_click=draft.move_row,
-                args=(rows, row, -1),
-            )
-            down.button(
-                "",
-                icon=":material/arrow_downward:",
-                key=draft.key("down", row, rows),
-                help="Move down",
-                disabled=position == len(order) - 1,
-                on_click=draft.move_row,
-                args=(rows, row, 1),
-            )
-            remove.button(
-                "",
-                icon=":material/delete:",
-                key=draft.key("remove", row, rows),
-                help=f"Remove this {ROW_NAMES[rows]}",
-                on_click=draft.remove_row,
-                args=(rows, row),
-            )
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.markdown(f"**{title(position, None)}**", width="stretch")
+                st.button(
+                    "",
+                    icon=":material/arrow_upward:",
+                    key=draft.key("up", row, rows),
+                    help="Move up",
+                    disabled=position == 0,
+                    on_click=draft.move_row,
+                    args=(rows, row, -1),
+                )
+                st.button(
+                    "",
+                    icon=":material/arrow_downward:",
+                    key=draft.key("down", row, rows),
+                    help="Move down",
+                    disabled=position == len(order) - 1,
+                    on_click=draft.move_row,
+                    args=(rows, row, 1),
+                )
+                st.button(
+                    "",
+                    icon=":material/delete:",
+                    key=draft.key("remove", row, rows),
+                    help=f"Remove this {ROW_NAMES[rows]}",
+                    on_click=draft.remove_row,
+                    args=(rows, row),
+                )
             beside(path)
             body(row, path)
     label = "Add a band" if draft.kind is QuestionType.NUMERIC else ADD_LABELS[rows]
@@ -449,7 +448,7 @@ def _settings(draft: Draft, course: Course, beside: Beside) -> None:
     with right:
         _number(draft, "points", "Points", min_value=0.0, max_value=100.0, step=0.5, format="%g")
         beside("points")
-        _checkbox(draft, "critical", "Critical (safety or scope): a wrong answer fails a final exam")
+        _checkbox(draft, "critical", "Critical", help="A safety or scope-of-practice point: a wrong answer fails a final exam.")
         beside("critical")
     tags = sorted({tag for q in course.questions for tag in q.tags} | set(st.session_state.get(draft.key("tags")) or []))
     st.multiselect("Tags", tags, key=draft.key("tags"), accept_new_options=True, help="Type a new tag and press Enter to add it.")

@@ -64,7 +64,7 @@ def _bank_question(bank: Path, question_id: str, file: str = "goals.json") -> di
 # Per type: which text field to break and fix, as (widget kind, label, index among those with that label).
 BREAK = {
     "single_choice": ("text_input", "Text", 1),
-    "multiple_response": ("text_input", "Feedback", 0),
+    "multiple_response": ("text_area", "Feedback", 0),
     "true_false": ("text_input", "Feedback for a learner who answers True", 0),
     "matching": ("text_input", "Text", 0),
     "ordering": ("text_input", "Text", 2),

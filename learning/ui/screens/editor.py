@@ -80,7 +80,6 @@ def _save(user: User, question: QuestionBase, base_digest: str | None, note: str
 
 def render() -> None:
     user = session.require_user(instructor=True)
-    st.set_page_config(layout="wide")
     course = services.course()
     draft = _draft(course)
     if draft is None:

@@ -252,3 +252,11 @@ def test_the_save_path_refuses_a_learner_on_the_server(app, course_env) -> None:
     learner = app.user()
     with pytest.raises(AccessDenied):
         editor._save(learner, build("true_false"), None, "")
+
+
+def test_every_question_type_has_an_editor_form() -> None:
+    from learning.questions import QuestionType
+    from learning.ui.question_form import TYPE_SECTIONS
+    from learning.ui.screens.editor import TYPE_NAMES
+
+    assert set(TYPE_SECTIONS) == set(QuestionType) == set(TYPE_NAMES)

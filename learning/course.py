@@ -294,7 +294,14 @@ class _Candidates:
         return sorted(chosen, key=lambda q: self.position[q.id])
 
 
-def _question_problems(question: QuestionBase, file: str, lessons: dict[str, Lesson], objectives: set[str]) -> list[Problem]:
+def question_problems(course: Course, question: QuestionBase, *, file: str) -> list[Problem]:
+    """The cross-checks of one question against the course as loaded: its lesson, section and
+    objectives, as ``validate`` reports them (the editor checks a question before saving it)."""
+    objectives = {o.id for o in course.syllabus.objectives} if course.syllabus else set()
+    return _question_problems(question, file, {lesson.id: lesson for lesson in course.lessons}, objectives)
+
+
+def _question_problems(question: QuestionBase, file: str, lessons: Mapping[str, Lesson], objectives: set[str]) -> list[Problem]:
     def problem(field_name: str, message: str, severity: Severity = ERROR) -> Problem:
         return Problem(file=file, question=question.id, field=field_name, message=message, severity=severity)
 

@@ -103,6 +103,33 @@ def lint(course: Course) -> list[Finding]:
     return found
 
 
+def lint_question(question: QuestionBase, course: Course, *, file: str) -> list[Finding]:
+    """The findings about one question as it would be if saved into ``course``, accepted ones left out.
+
+    The question's own patterns, a near-duplicate among the other active questions, and its
+    lesson's true/false balance, with this question in place of any stored one of the same id.
+    A question that is not active is served to nobody, so it has no findings.
+    """
+    if question.status is not Status.ACTIVE:
+        return []
+    found = [
+        Finding(file=file, question=question.id, rule=rule, message=message)
+        for rule, message in _question_findings(question)
+        if rule not in question.lint_accept
+    ]
+    others = [q for q in course.questions if q.status is Status.ACTIVE and q.id != question.id]
+    texts = {q.id: _words(q) for q in [question, *others]}
+    for other in others:
+        ratio = _alike(question, other, texts)
+        if ratio is not None:
+            message = f"reads like {other.id!r} ({ratio:.0%} alike); retire one or give both the same exclusion_group"
+            found.append(Finding(file=file, question=question.id, rule=LintRule.NEAR_DUPLICATE, message=message))
+    if isinstance(question, TrueFalseQuestion):
+        same_lesson = [question, *(q for q in others if q.lesson == question.lesson)]
+        found += [f.model_copy(update={"question": question.id}) for f in _true_false_balance(same_lesson, {question.id: file})]
+    return found
+
+
 def _question_findings(question: QuestionBase) -> Iterator[tuple[LintRule, str]]:
     if isinstance(question, _ChoiceQuestion):
         texts = [o.text for o in question.options]
@@ -144,16 +171,22 @@ def _near_duplicates(questions: list[QuestionBase]) -> Iterator[tuple[QuestionBa
     """Pairs whose prompt and scenario are at least 85% alike (difflib's ratio on the words)."""
     texts = {q.id: _words(q) for q in questions}
     for first, second in combinations(questions, 2):
-        if first.exclusion_group is not None and first.exclusion_group == second.exclusion_group:
-            continue
-        if LintRule.NEAR_DUPLICATE in first.lint_accept or LintRule.NEAR_DUPLICATE in second.lint_accept:
-            continue
-        matcher = SequenceMatcher(None, texts[first.id], texts[second.id], autojunk=False)
-        if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= NEAR_DUPLICATE_RATIO:
+        ratio = _alike(first, second, texts)
+        if ratio is not None:
             yield first, second, ratio
+
+
+def _alike(first: QuestionBase, second: QuestionBase, texts: dict[str, str]) -> float | None:
+    """How alike two questions read, when they are near duplicates no group or acceptance keeps apart."""
+    if first.exclusion_group is not None and first.exclusion_group == second.exclusion_group:
+        return None
+    if LintRule.NEAR_DUPLICATE in first.lint_accept or LintRule.NEAR_DUPLICATE in second.lint_accept:
+        return None
+    matcher = SequenceMatcher(None, texts[first.id], texts[second.id], autojunk=False)
+    if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= NEAR_DUPLICATE_RATIO else None
 
 
 def _true_false_balance(questions: list[QuestionBase], files: dict[str, str]) -> list[Finding]:

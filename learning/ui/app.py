@@ -43,7 +43,6 @@ def run() -> None:
     st.set_page_config(
         page_title="Massage therapist or medical massage therapist?",
         page_icon=":material/spa:",
-        layout="centered",
         initial_sidebar_state="collapsed",
     )
     try:

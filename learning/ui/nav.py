@@ -34,6 +34,7 @@ class PageDef:
     hidden: bool = False  # reached by links, not listed in the navigation
     instructor: bool = False
     default: bool = False
+    wide: bool = False  # uses the whole width of a large screen (the editor's form and preview side by side)
 
     @property
     def view(self) -> Path:
@@ -51,6 +52,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("results", "Results", hidden=True),
     PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
+    PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
 
@@ -88,9 +90,12 @@ def sections(pages: dict[str, st.Page], *, account: str) -> dict[str, list[st.Pa
 
 
 def begin_run(pages: dict[str, st.Page], current: str) -> None:
-    """Record this run's page table and current page (called once per run, before the page runs)."""
+    """Record this run's page table and current page, and set the page's layout (called once per
+    run, before the page runs; the layout is set once a run, as a later call may not take)."""
     st.session_state[_TABLE] = pages
     st.session_state[_CURRENT] = current
+    wide = any(d.wide for d in PAGES if d.name == current) and current in pages and pages[current].title != "Sign in"
+    st.set_page_config(layout="wide" if wide else "centered")
 
 
 def current() -> str | None:

@@ -121,3 +121,8 @@ def saving(what: str) -> Iterator[None]:
     except StorageUnavailable:
         log.warning("a write failed: the records cannot be reached", exc_info=True)
         st.session_state[PROBLEM_KEY] = f"{what}. {TRY_AGAIN}"
+
+
+def course_changed() -> None:
+    """Forget the stamp of the course files, so the next page run sees a file this server just saved."""
+    _recent_stamp.clear()

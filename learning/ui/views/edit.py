@@ -1,0 +1,5 @@
+"""The question editor (instructors)."""
+
+from learning.ui.screens.editor import render
+
+render()

@@ -369,7 +369,15 @@ def save_question(path: Path, question: QuestionBase, *, base_digest: str | None
         ConflictError: the file changed since it was read, or the id is used in another file.
         ContentError: the file on disk cannot be parsed, so it cannot be safely rewritten.
     """
-    return rewrite_bank_file(path, base_digest=base_digest, put=[question])[0]
+    return rewrite_bank_file(path, base_digest=base_digest, put=[question]).questions[0]
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """What :func:`rewrite_bank_file` saved: the questions put, as saved, and the new file's digest."""
+
+    questions: list[QuestionBase]
+    digest: str
 
 
 def rewrite_bank_file(
@@ -379,8 +387,9 @@ def rewrite_bank_file(
     put: Sequence[QuestionBase] = (),
     remove: Collection[str] = (),
     arriving: Collection[str] = (),
-) -> list[QuestionBase]:
-    """Change several questions of one bank file in one atomic save; returns ``put`` as saved.
+) -> Rewritten:
+    """Change several questions of one bank file in one atomic save; returns ``put`` as saved
+    and the new file's digest (to base the next edit on).
 
     Each question of ``put`` replaces the entry with its id (its version becomes the stored one
     plus one, or stays when nothing changed) or is appended (at version 1). Ids in ``remove``
@@ -408,7 +417,7 @@ def rewrite_bank_file(
             if other == path:
                 continue
             for question_id in sorted(checked):
-                if _file_mentions_id(other, question_id):
+                if file_has_id(other, question_id):
                     raise ConflictError(f'question id "{question_id}" is already used in {display_path(other)}')
         entries: list[object] = []
         if data is not None:
@@ -432,14 +441,15 @@ def rewrite_bank_file(
             if question.id not in saved:
                 saved[question.id] = question if question.id in arriving else question.model_copy(update={"version": 1})
                 rendered.append(saved[question.id])
-        write_atomically(path, render_bank(rendered))
-        return [saved[q.id] for q in put]
+        text = render_bank(rendered)
+        write_atomically(path, text)
+        return Rewritten(questions=[saved[q.id] for q in put], digest=digest_of(text.encode("utf-8")))
 
 
 def find_question_file(folder: Path, question_id: str) -> Path | None:
     """The bank file of ``folder`` whose entries include ``question_id`` (valid or not), if any."""
     for path in bank_files(folder):
-        if _file_mentions_id(path, question_id):
+        if file_has_id(path, question_id):
             return path
     return None
 
@@ -480,7 +490,8 @@ def _next_version(stored: dict[str, Any], edited: QuestionBase) -> QuestionBase:
     return edited.model_copy(update={"version": max(stored_version, 0) + 1})
 
 
-def _file_mentions_id(path: Path, question_id: str) -> bool:
+def file_has_id(path: Path, question_id: str) -> bool:
+    """Whether an entry of the bank file at ``path`` (valid or not) has the id ``question_id``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -341,7 +341,9 @@ def test_one_rewrite_puts_and_removes_several_questions(tmp_path: Path) -> None:
     snapshot = read_bank_file(path)
     retired = snapshot.questions[0].model_copy(update={"status": Status.RETIRED})
     brand_new = build("ordering", version=5)
-    saved = rewrite_bank_file(path, base_digest=snapshot.digest, put=[retired, brand_new], remove={"sample-numeric"})
+    rewritten = rewrite_bank_file(path, base_digest=snapshot.digest, put=[retired, brand_new], remove={"sample-numeric"})
+    assert rewritten.digest == read_bank_file(path).digest
+    saved = rewritten.questions
     assert [(q.id, q.version) for q in saved] == [("sample-true-false", 2), ("sample-ordering", 1)]
     assert [q.id for q in read_bank_file(path).questions] == ["sample-true-false", "sample-single-choice", "sample-ordering"]
 
@@ -350,7 +352,7 @@ def test_a_question_moving_in_keeps_its_version_and_may_be_in_its_old_file(tmp_p
     write_bank(tmp_path, "a.json", [question("true_false", version=3)])
     target = write_bank(tmp_path, "b.json", [])
     moved = build("true_false", version=4, lesson="techniques")
-    saved = rewrite_bank_file(target, base_digest=read_bank_file(target).digest, put=[moved], arriving={moved.id})
+    saved = rewrite_bank_file(target, base_digest=read_bank_file(target).digest, put=[moved], arriving={moved.id}).questions
     assert saved[0].version == 4
     assert find_question_file(tmp_path, moved.id) == tmp_path / "a.json"  # first in name order, until a.json drops it
     assert bank_ids(tmp_path) == {moved.id}

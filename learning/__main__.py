@@ -1,9 +1,10 @@
-"""The command line: ``python -m learning validate | lint | schema | format | users | db | backup``."""
+"""The command line: ``python -m learning validate | lint | schema | format | questions | users | db | backup``."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_schema
 from learning.course import Course, load_course
 from learning.errors import ContentError, LearningError, StorageError
+from learning.questions import QuestionType
 from learning.settings import get_settings
 from learning.wording import count
 
@@ -90,13 +92,70 @@ def _format(args: argparse.Namespace) -> int:
     return status
 
 
-def _store() -> Store:
+def _store(args: argparse.Namespace | None = None) -> Store:
     from learning.store import Store
 
     settings = get_settings()
-    return Store.open(
-        settings.database_url, course=lambda: load_course(lessons_dir=settings.lessons_dir, bank_dir=settings.bank_dir), settings=settings
-    )
+    lessons = getattr(args, "lessons", None) or settings.lessons_dir
+    bank = getattr(args, "bank", None) or settings.bank_dir
+    return Store.open(settings.database_url, course=lambda: load_course(lessons_dir=lessons, bank_dir=bank), settings=settings)
+
+
+def _questions(args: argparse.Namespace) -> int:
+    from learning.authoring import BankFilter, canonical_json, filter_questions
+    from learning.store import COMMAND_LINE
+
+    if args.action == "list":
+        chosen = BankFilter.from_query({"lesson": args.lesson or "", "status": args.status or "", "type": args.type or ""})
+        found = filter_questions(_course(args).questions, chosen)
+        if args.format == "json":
+            rows = [
+                {
+                    "id": q.id,
+                    "type": q.type,
+                    "lesson": q.lesson,
+                    "section": q.section,
+                    "status": q.status.value,
+                    "version": q.version,
+                    "critical": q.critical,
+                    "pool": q.pool.value,
+                    "objectives": list(q.objectives),
+                    "tags": list(q.tags),
+                }
+                for q in found
+            ]
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+            return 0
+        print(f"{'id':<36} {'type':<18} {'lesson':<28} {'status':<8} {'version':>7}")
+        for q in found:
+            print(f"{q.id:<36} {q.type:<18} {q.lesson:<28} {q.status.value:<8} {q.version:>7}")
+        print(count(len(found), "question"), file=sys.stderr)
+        return 0
+    if args.action == "show":
+        question = _course(args).question(args.id)
+        if question is None:
+            print(f'error: there is no question "{args.id}" in the course ("validate" lists what is left out)', file=sys.stderr)
+            return 1
+        print(canonical_json(question))
+        return 0
+    store = _store(args)
+    try:
+        if args.action == "retire":
+            saved = store.authoring.retire(COMMAND_LINE, args.id)
+            print(f"{args.id} is retired (version {saved.version}, {saved.file})")
+        else:
+            history = store.authoring.history(COMMAND_LINE, args.id)
+            if not history:
+                print(f"no saved versions of {args.id} are recorded")
+            for entry in history:
+                note = f"  {entry.note}" if entry.note else ""
+                print(f"version {entry.version:<4} {entry.saved_at:%Y-%m-%d %H:%M} UTC  {entry.author}{note}")
+    except LearningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -191,6 +250,25 @@ def main(argv: list[str] | None = None) -> int:
     fmt = commands.add_parser("format", help="rewrite bank files in their canonical layout")
     fmt.add_argument("--bank", type=Path, default=DEFAULT_BANK)
     fmt.set_defaults(run=_format, check=False)
+
+    questions = commands.add_parser("questions", help="list, show, retire questions and see their history")
+    question_actions = questions.add_subparsers(dest="action", required=True)
+    listing = question_actions.add_parser("list", help="list the bank's questions (active, draft and retired)")
+    listing.add_argument("--lesson", help="only this lesson's questions")
+    listing.add_argument("--status", choices=["active", "draft", "retired"])
+    listing.add_argument("--type", choices=sorted(t.value for t in QuestionType))
+    listing.add_argument("--format", choices=["table", "json"], default="table")
+    for name, text in (
+        ("show", "print a question as it is in its bank file"),
+        ("retire", "retire a question (recorded in its history as made on the command line)"),
+        ("history", "list a question's saved versions"),
+    ):
+        one = question_actions.add_parser(name, help=text)
+        one.add_argument("id")
+    for command in question_actions.choices.values():
+        command.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
+        command.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
+    questions.set_defaults(run=_questions)
 
     users = commands.add_parser("users", help="manage accounts (the database comes from LEARNING_DATABASE_URL)")
     actions = users.add_subparsers(dest="action", required=True)

@@ -5,7 +5,7 @@ plain data, with every optional text as a string (empty when left out) and each 
 saying whether it is a value with a tolerance or a range. This module
 
 - makes form values from a question (:func:`form_from_question`) or for a new one
-  (:func:`blank_form`, with an id suggested from the lesson by :func:`suggest_id`);
+  (:func:`blank_form`; the store suggests its id, never one used before);
 - turns them back into bank-file data (:func:`question_data`);
 - checks them as ``python -m learning validate`` and ``lint`` would (:func:`check_form`): the
   pydantic model, the course's cross-checks of a question, and the lint rules, each problem
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,16 +81,6 @@ def _free_id(used: set[str], *, letters: bool = False, prefix: str = "") -> str:
     while f"{prefix or 'r'}{n}" in used:
         n += 1
     return f"{prefix or 'r'}{n}"
-
-
-def suggest_id(lesson: str, taken: Iterable[str]) -> str:
-    """The next free id of ``lesson``'s form ``LESSON-NN`` (``deep-tissue-13``), never one already used."""
-    used = set(taken)
-    numbers = [int(m.group(1)) for q in used if (m := re.fullmatch(re.escape(lesson) + r"-(\d+)", q))]
-    n = max(numbers, default=0) + 1
-    while f"{lesson}-{n:02d}" in used:
-        n += 1
-    return f"{lesson}-{n:02d}"
 
 
 def blank_form(kind: QuestionType, *, question_id: str, lesson: str, section: str, objectives: list[str]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Each file is ``{"$schema": "schema.json", "schema_version": 1, "questions": [...]}``. Loading
 keeps every valid question and reports every broken file or question; saving rewrites one file
-atomically under a lock and refuses when the file changed since the caller read it.
+atomically under a lock and refuses when the file changed since the caller read it. The lock
+lives outside the bank folder, and what an interrupted save left behind is cleared by the next
+save, so the folder holds only bank files (an instructor can keep it in git).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import gc
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
+import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -247,8 +252,57 @@ def read_bank_file(path: Path) -> BankSnapshot:
     return BankSnapshot(path=path, digest=digest_of(data), questions=questions, problems=problems)
 
 
+STALE_SECONDS = 60
+"""A temporary file of a save older than this was left by a save that was interrupted."""
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{16}\.tmp$")
+_OLD_LOCK = re.compile(r"^.+\.json\.lock$")
+
+
+def lock_folder() -> Path:
+    """Where the bank's lock files live: outside the bank folder, so that it holds only bank files.
+
+    One folder in the system's temporary folder, shared by every user (like ``/tmp`` itself,
+    anyone may add a file and only its owner may remove it), so the app and the command line
+    take turns even when they run as different users.
+    """
+    return Path(tempfile.gettempdir()) / "learning-bank-locks"
+
+
 def _lock(path: Path) -> FileLock:
-    return FileLock(str(path) + ".lock", timeout=10)
+    """The lock of the bank folder that holds ``path``: one writer at a time in the whole folder,
+    so the check that an id is used in no other file holds while the file is written."""
+    folder = lock_folder()
+    if not folder.is_dir():
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(parents=True)
+        with contextlib.suppress(PermissionError):
+            folder.chmod(0o1777)
+    key = hashlib.sha256(str(path.parent.resolve()).encode()).hexdigest()[:24]
+    return FileLock(str(folder / f"{key}.lock"), timeout=10, mode=0o666)
+
+
+def remove_stale_files(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove what interrupted saves left in the bank folder; returns what was removed.
+
+    A save writes a hidden temporary file (``.NAME.json.<random>.tmp``) and renames it over the
+    bank file; killed in between, it leaves the temporary file behind. Older versions of the app
+    also left a ``NAME.json.lock`` beside every bank file. Only files older than
+    :data:`STALE_SECONDS` go, so a save in progress on another server keeps its file.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not (_TEMPORARY.match(entry.name) or _OLD_LOCK.match(entry.name)):
+                continue
+            try:
+                if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                    continue
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return removed
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -315,7 +369,40 @@ def save_question(path: Path, question: QuestionBase, *, base_digest: str | None
         ConflictError: the file changed since it was read, or the id is used in another file.
         ContentError: the file on disk cannot be parsed, so it cannot be safely rewritten.
     """
+    return rewrite_bank_file(path, base_digest=base_digest, put=[question]).questions[0]
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """What :func:`rewrite_bank_file` saved: the questions put, as saved, and the new file's digest."""
+
+    questions: list[QuestionBase]
+    digest: str
+
+
+def rewrite_bank_file(
+    path: Path,
+    *,
+    base_digest: str | None,
+    put: Sequence[QuestionBase] = (),
+    remove: Collection[str] = (),
+    arriving: Collection[str] = (),
+) -> Rewritten:
+    """Change several questions of one bank file in one atomic save; returns ``put`` as saved
+    and the new file's digest (to base the next edit on).
+
+    Each question of ``put`` replaces the entry with its id (its version becomes the stored one
+    plus one, or stays when nothing changed) or is appended (at version 1). Ids in ``remove``
+    are taken out. Ids in ``arriving`` are questions moving here from another file: they keep
+    the version given, and the check that no other file uses the id skips them (the caller
+    removes them from their old file next). Stale leftovers of interrupted saves are cleared.
+
+    Raises:
+        ConflictError: the file changed since it was read, or an id is used in another file.
+        ContentError: the file on disk cannot be parsed, so it cannot be safely rewritten.
+    """
     with _lock(path):
+        remove_stale_files(path.parent)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -325,28 +412,60 @@ def save_question(path: Path, question: QuestionBase, *, base_digest: str | None
             raise ConflictError(
                 f"{display_path(path)} changed since it was opened (someone else saved it); reload it and make your edit again"
             )
+        checked = {q.id for q in put} - set(arriving)
         for other in bank_files(path.parent):
-            if other != path and _file_mentions_id(other, question.id):
-                raise ConflictError(f'question id "{question.id}" is already used in {display_path(other)}')
+            if other == path:
+                continue
+            for question_id in sorted(checked):
+                if file_has_id(other, question_id):
+                    raise ConflictError(f'question id "{question_id}" is already used in {display_path(other)}')
         entries: list[object] = []
         if data is not None:
             _, problems, entries = parse_bank_text(data.decode("utf-8"), file=display_path(path))
             if any(p.line is not None or p.field in ("schema_version", "questions") for p in problems):
                 raise ContentError(f"{display_path(path)} cannot be rewritten: {problems[0]}")
-        saved = question.model_copy(update={"version": 1})
+        wanted = {q.id: q for q in put}
+        saved: dict[str, QuestionBase] = {}
         rendered: list[QuestionBase | object] = []
-        replaced = False
         for entry in entries:
-            if isinstance(entry, dict) and entry.get("id") == question.id:
-                saved = _next_version(entry, question)
-                rendered.append(saved)
-                replaced = True
+            entry_id = entry.get("id") if isinstance(entry, dict) else None
+            if entry_id in remove:
+                continue
+            if isinstance(entry, dict) and isinstance(entry_id, str) and entry_id in wanted and entry_id not in saved:
+                question = wanted[entry_id]
+                saved[entry_id] = question if entry_id in arriving else _next_version(entry, question)
+                rendered.append(saved[entry_id])
             else:
                 rendered.append(_canonical(entry))
-        if not replaced:
-            rendered.append(saved)
-        write_atomically(path, render_bank(rendered))
-        return saved
+        for question in put:
+            if question.id not in saved:
+                saved[question.id] = question if question.id in arriving else question.model_copy(update={"version": 1})
+                rendered.append(saved[question.id])
+        text = render_bank(rendered)
+        write_atomically(path, text)
+        return Rewritten(questions=[saved[q.id] for q in put], digest=digest_of(text.encode("utf-8")))
+
+
+def find_question_file(folder: Path, question_id: str) -> Path | None:
+    """The bank file of ``folder`` whose entries include ``question_id`` (valid or not), if any."""
+    for path in bank_files(folder):
+        if file_has_id(path, question_id):
+            return path
+    return None
+
+
+def bank_ids(folder: Path) -> set[str]:
+    """Every id an entry of a bank file in ``folder`` has, valid question or not."""
+    found: set[str] = set()
+    for path in bank_files(folder):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            continue
+        questions = data.get("questions") if isinstance(data, dict) else None
+        if isinstance(questions, list):
+            found |= {q["id"] for q in questions if isinstance(q, dict) and isinstance(q.get("id"), str)}
+    return found
 
 
 def _canonical(entry: object) -> QuestionBase | object:
@@ -371,7 +490,8 @@ def _next_version(stored: dict[str, Any], edited: QuestionBase) -> QuestionBase:
     return edited.model_copy(update={"version": max(stored_version, 0) + 1})
 
 
-def _file_mentions_id(path: Path, question_id: str) -> bool:
+def file_has_id(path: Path, question_id: str) -> bool:
+    """Whether an entry of the bank file at ``path`` (valid or not) has the id ``question_id``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -387,6 +507,7 @@ def format_bank_file(path: Path) -> bool:
         ContentError: the file is not valid JSON, so it cannot be reformatted.
     """
     with _lock(path):
+        remove_stale_files(path.parent)
         data = read_bytes(path, file=display_path(path))
         text = data if isinstance(data, Problem) else decode_utf8(data, file=display_path(path))
         if isinstance(text, Problem):

@@ -47,6 +47,7 @@ class Course:
     problems: Sequence[Problem] = ()
     question_files: Mapping[str, Path] = field(default_factory=dict)
     lessons_dir: Path | None = None
+    bank_dir: Path | None = None
     unavailable_quizzes: frozenset[str] = frozenset()
     _index: _Index = field(init=False, repr=False, compare=False)
 
@@ -269,6 +270,7 @@ def _load_course(lessons_dir: Path, bank_dir: Path) -> Course:
         problems=problems,
         question_files={q.id: bank.files[q.id] for q in questions},
         lessons_dir=lessons_dir,
+        bank_dir=bank_dir,
         unavailable_quizzes=frozenset(unavailable),
     )
 

@@ -6,6 +6,7 @@
     ├── AssemblyError             a quiz spec cannot be filled from the bank
     ├── AttemptError              an attempt refuses an action (closed, time up, not drawn)
     ├── ConflictError             a bank file changed on disk since it was read
+    ├── AuthoringError            an edit of the bank is refused (no such question, answered, bad move)
     ├── AccountError (ValueError) an account cannot be made or changed (name taken, weak password)
     ├── SignInError               a sign-in is refused (wrong password, locked, disabled)
     ├── AccessDenied              the signed-in person may not read or change this record
@@ -46,6 +47,11 @@ class AttemptError(LearningError):
 
 class ConflictError(LearningError):
     """A bank file changed on disk after it was read; reload it and apply the edit again."""
+
+
+class AuthoringError(LearningError):
+    """An edit of the question bank is refused: the question is not in the bank, a learner has
+    answered it (so it can be retired but not deleted), or a move names no such lesson section."""
 
 
 class AccountError(LearningError, ValueError):

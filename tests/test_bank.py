@@ -5,14 +5,26 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from learning import load_course
-from learning.bank import format_bank_file, load_bank, read_bank_file, render_bank, save_question
+from learning.bank import (
+    STALE_SECONDS,
+    bank_ids,
+    find_question_file,
+    format_bank_file,
+    load_bank,
+    lock_folder,
+    read_bank_file,
+    render_bank,
+    rewrite_bank_file,
+    save_question,
+)
 from learning.errors import ConflictError, ContentError
-from learning.questions import QUESTION_ADAPTER, dump_question
+from learning.questions import QUESTION_ADAPTER, Status, dump_question
 from tests.conftest import ALL_TYPES, build, question, write_bank
 
 
@@ -319,3 +331,64 @@ def test_format_reports_a_folder_named_like_a_bank_file(tmp_path: Path) -> None:
     (tmp_path / "zz.json").mkdir()
     with pytest.raises(ContentError, match=r"zz\.json cannot be formatted: is a folder, not a file"):
         format_bank_file(tmp_path / "zz.json")
+
+
+# --- one save, several questions; the folder holds only bank files -------------------------
+
+
+def test_one_rewrite_puts_and_removes_several_questions(tmp_path: Path) -> None:
+    path = write_bank(tmp_path, "a.json", [question("true_false"), question("single_choice"), question("numeric")])
+    snapshot = read_bank_file(path)
+    retired = snapshot.questions[0].model_copy(update={"status": Status.RETIRED})
+    brand_new = build("ordering", version=5)
+    rewritten = rewrite_bank_file(path, base_digest=snapshot.digest, put=[retired, brand_new], remove={"sample-numeric"})
+    assert rewritten.digest == read_bank_file(path).digest
+    saved = rewritten.questions
+    assert [(q.id, q.version) for q in saved] == [("sample-true-false", 2), ("sample-ordering", 1)]
+    assert [q.id for q in read_bank_file(path).questions] == ["sample-true-false", "sample-single-choice", "sample-ordering"]
+
+
+def test_a_question_moving_in_keeps_its_version_and_may_be_in_its_old_file(tmp_path: Path) -> None:
+    write_bank(tmp_path, "a.json", [question("true_false", version=3)])
+    target = write_bank(tmp_path, "b.json", [])
+    moved = build("true_false", version=4, lesson="techniques")
+    saved = rewrite_bank_file(target, base_digest=read_bank_file(target).digest, put=[moved], arriving={moved.id}).questions
+    assert saved[0].version == 4
+    assert find_question_file(tmp_path, moved.id) == tmp_path / "a.json"  # first in name order, until a.json drops it
+    assert bank_ids(tmp_path) == {moved.id}
+
+
+def _only_bank_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_saving_and_formatting_leave_no_lock_file_in_the_bank_folder(tmp_path: Path) -> None:
+    path = write_bank(tmp_path, "a.json", [question("true_false")])
+    snapshot = read_bank_file(path)
+    save_question(path, snapshot.questions[0].model_copy(update={"prompt": "Edited?"}), base_digest=snapshot.digest)
+    format_bank_file(path)
+    save_question(tmp_path / "b.json", build("numeric"), base_digest=None)
+    assert _only_bank_files(tmp_path) == ["a.json", "b.json"]
+    assert lock_folder().is_dir()
+    assert not lock_folder().is_relative_to(tmp_path)
+
+
+@pytest.mark.parametrize("action", ["save", "format"])
+def test_stale_leftovers_of_an_interrupted_save_are_cleared(tmp_path: Path, action: str) -> None:
+    path = write_bank(tmp_path, "a.json", [question("true_false")])
+    old = time.time() - STALE_SECONDS - 5
+    leftovers = [tmp_path / ".a.json.0123456789abcdef.tmp", tmp_path / "a.json.lock"]
+    for leftover in leftovers:
+        leftover.write_text("{")
+        os.utime(leftover, (old, old))
+    in_progress = tmp_path / ".a.json.fedcba9876543210.tmp"  # another server's save, a moment ago
+    in_progress.write_text("{")
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("kept")
+    os.utime(unrelated, (old, old))
+    if action == "save":
+        snapshot = read_bank_file(path)
+        save_question(path, snapshot.questions[0].model_copy(update={"prompt": "Edited?"}), base_digest=snapshot.digest)
+    else:
+        format_bank_file(path)
+    assert _only_bank_files(tmp_path) == sorted([".a.json.fedcba9876543210.tmp", ".notes.tmp", "a.json"])

@@ -16,6 +16,7 @@ from learning.course import Course
 from learning.settings import Settings
 from learning.store.accounts import Accounts, Cohort, Role, User
 from learning.store.attempts import AnswerOutcome, Attempts, QuizStanding, StoredAttempt
+from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, HistoryEntry, Saved
 from learning.store.database import Database
 from learning.store.exports import Exports
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
@@ -33,6 +34,7 @@ class Store:
         self.attempts = Attempts(database, self.accounts, self.review, course)
         self.progress = Progress(database, self.accounts, course)
         self.exports = Exports(database, self.accounts, course, site_url=settings.site_url)
+        self.authoring = Authoring(database, self.accounts, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -47,14 +49,18 @@ class Store:
 
 
 __all__ = [
+    "COMMAND_LINE",
     "Accounts",
     "AnswerOutcome",
     "Attempts",
+    "Authoring",
     "Cohort",
+    "CommandLine",
     "Dashboard",
     "Database",
     "DueCard",
     "Exports",
+    "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
     "ObjectiveMastery",
@@ -63,6 +69,7 @@ __all__ = [
     "Review",
     "ReviewSummary",
     "Role",
+    "Saved",
     "Store",
     "StoredAttempt",
     "User",

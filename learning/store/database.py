@@ -44,6 +44,8 @@ BUSY_TIMEOUT_SECONDS = 60
 WAIT_SECONDS = 30
 """How long a request waits for a connection or for its turn to write before it is told the
 server is busy (rather than hanging while requests pile up)."""
+OVERFLOW = 5
+"""PostgreSQL: connections opened beyond the pool's size, as a multiple of it, before anyone waits."""
 BUSY = "the server is too busy to save this right now; nothing was saved, so try again in a moment"
 RESTORE = "Restore it from a backup (see the README), or move it aside to start again with no records"
 
@@ -96,7 +98,7 @@ class Database:
             self.writer = _sqlite_engine(url, immediate=True, wait=wait)
         else:
             self.reader = self.writer = create_engine(
-                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5 * pool_size, pool_timeout=wait
+                url, pool_pre_ping=True, pool_size=pool_size, max_overflow=OVERFLOW * pool_size, pool_timeout=wait
             )
         self.wait = wait
         # SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to

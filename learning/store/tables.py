@@ -171,6 +171,28 @@ class AnswerRow(Base):
     )
 
 
+class QuestionHistoryRow(Base):
+    """One saved version of a question: its whole content, who saved it, when and why.
+
+    ``author_id`` is the instructor who saved it in the app (None for the command line or when
+    the account is gone); ``author_label`` is the name to show then ("command line", or the
+    author's display name at the time).
+    """
+
+    __tablename__ = "question_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[JsonObject] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(String(120))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    __table_args__ = (Index("ix_question_history_question_version", "question_id", "version"),)
+
+
 class LessonProgressRow(Base):
     __tablename__ = "lesson_progress"
 
@@ -213,6 +235,7 @@ __all__ = [
     "CohortRow",
     "LessonProgressRow",
     "MembershipRow",
+    "QuestionHistoryRow",
     "QuestionSnapshotRow",
     "ReviewCardRow",
     "ReviewLogRow",

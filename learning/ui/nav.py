@@ -52,6 +52,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("results", "Results", hidden=True),
     PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
+    PageDef("bank", "Question bank", ":material/quiz:", section=TEACH, instructor=True, wide=True),
     PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
@@ -105,6 +106,11 @@ def current() -> str | None:
 
 def page(name: str) -> st.Page:
     return st.session_state[_TABLE][name]
+
+
+def exists(name: str) -> bool:
+    """Whether this run's page table has the page ``name`` (for the signed-in person)."""
+    return name in st.session_state.get(_TABLE, {})
 
 
 def go(name: str, **query_params: str) -> None:

@@ -87,6 +87,31 @@ def course() -> Course:
     return _load(lessons, bank, _recent_stamp(lessons, bank))
 
 
+def course_changed() -> None:
+    """Forget the recent stamp of the course files after this server wrote one, so the next
+    :func:`course` call sees the change at once rather than within :data:`STAMP_SECONDS`."""
+    _recent_stamp.clear()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _lint(lessons: str, bank: str, stamp: str) -> dict[str, tuple[str, ...]]:
+    from learning.lint import lint
+
+    found: dict[str, list[str]] = {}
+    for finding in lint(_load(lessons, bank, stamp)):
+        if finding.question is not None:
+            found.setdefault(finding.question, []).append(finding.rule.value)
+    return {question_id: tuple(dict.fromkeys(rules)) for question_id, rules in found.items()}
+
+
+def lint_warnings() -> dict[str, tuple[str, ...]]:
+    """The lint rules each question of the course breaks, by question id, worked out once per
+    version of the course files (the near-duplicate check takes seconds on a large bank)."""
+    config = settings()
+    lessons, bank = str(config.lessons_dir), str(config.bank_dir)
+    return _lint(lessons, bank, _recent_stamp(lessons, bank))
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     return Store.open(url, course=course)
@@ -121,8 +146,3 @@ def saving(what: str) -> Iterator[None]:
     except StorageUnavailable:
         log.warning("a write failed: the records cannot be reached", exc_info=True)
         st.session_state[PROBLEM_KEY] = f"{what}. {TRY_AGAIN}"
-
-
-def course_changed() -> None:
-    """Forget the stamp of the course files, so the next page run sees a file this server just saved."""
-    _recent_stamp.clear()

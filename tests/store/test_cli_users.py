@@ -59,3 +59,57 @@ def test_backup_refuses_postgres(monkeypatch, capsys, tmp_path: Path) -> None:
     monkeypatch.setenv("LEARNING_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     code, _, err = run(monkeypatch, capsys, ["backup", str(tmp_path / "x.db")])
     assert code == 1 and "pg_dump" in err
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def course_env(course_dirs, monkeypatch) -> Path:
+    lessons, bank = course_dirs
+    monkeypatch.setenv("LEARNING_LESSONS_DIR", str(lessons))
+    monkeypatch.setenv("LEARNING_BANK_DIR", str(bank))
+    return bank
+
+
+def test_questions_list_as_json_and_table(sqlite_url, course_env, monkeypatch, capsys) -> None:
+    import json
+
+    code, out, _ = run(monkeypatch, capsys, ["questions", "list", "--format", "json"])
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 8
+    assert {k: rows[0][k] for k in ("id", "type", "lesson", "status", "version")} == {
+        "id": "sample-single-choice",
+        "type": "single_choice",
+        "lesson": "goals",
+        "status": "active",
+        "version": 1,
+    }
+    code, out, _ = run(monkeypatch, capsys, ["questions", "list", "--lesson", "techniques", "--format", "json"])
+    assert [r["id"] for r in json.loads(out)] == ["tech-tf"]
+    code, out, _ = run(monkeypatch, capsys, ["questions", "list", "--type", "numeric"])
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "type", "lesson", "status", "version"]
+    assert lines[1].split() == ["sample-numeric", "numeric", "goals", "active", "1"]
+
+
+def test_questions_show_retire_and_history(sqlite_url, course_env, monkeypatch, capsys) -> None:
+    import json
+
+    code, out, _ = run(monkeypatch, capsys, ["questions", "show", "tech-tf"])
+    assert code == 0 and json.loads(out)["id"] == "tech-tf"
+    assert run(monkeypatch, capsys, ["questions", "show", "nope"])[0] == 1
+    code, out, _ = run(monkeypatch, capsys, ["questions", "history", "tech-tf"])
+    assert (code, out) == (0, "no saved versions of tech-tf are recorded\n")
+    code, out, _ = run(monkeypatch, capsys, ["questions", "retire", "tech-tf"])
+    assert (code, out) == (0, "tech-tf is retired (version 2, quiz_bank/techniques.json)\n")
+    code, out, _ = run(monkeypatch, capsys, ["questions", "list", "--status", "retired", "--format", "json"])
+    assert [(r["id"], r["version"]) for r in json.loads(out)] == [("tech-tf", 2)]
+    code, out, _ = run(monkeypatch, capsys, ["questions", "history", "tech-tf"])
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith("version 2") and lines[0].endswith("command line  retired")
+    assert lines[1].startswith("version 1") and lines[1].endswith("bank file  as it was in the bank file")
+    code, _, err = run(monkeypatch, capsys, ["questions", "retire", "nope"])
+    assert (code, err) == (1, 'error: there is no question "nope" in the bank\n')
+    assert sorted(p.name for p in course_env.iterdir()) == ["goals.json", "quizzes", "techniques.json"]

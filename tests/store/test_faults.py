@@ -18,7 +18,7 @@ from learning.errors import AccountError, AttemptError, DamagedDatabase, SignInE
 from learning.grading import correct_response
 from learning.store import Role, Store
 from learning.store.accounts import Accounts
-from learning.store.database import Database
+from learning.store.database import OVERFLOW, Database
 from tests.conftest import database_fault
 from tests.store.conftest import LATER, PASSWORD, exam_spec, practice_spec
 
@@ -133,7 +133,7 @@ def test_a_request_waits_a_bounded_time_for_a_connection_then_hears_the_server_i
 
     def hold() -> None:  # every connection (SQLite: the turn to write) taken and kept
         with contextlib.ExitStack() as stack:
-            for _ in range(1 if database.is_sqlite else 3):  # PostgreSQL: pool 1 + overflow 2
+            for _ in range(1 if database.is_sqlite else 1 + OVERFLOW):  # PostgreSQL: the pool of 1 and its overflow
                 stack.enter_context(database.write()).execute(text("SELECT 1"))
             held.set()
             release.wait(10)

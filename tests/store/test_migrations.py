@@ -68,3 +68,32 @@ def test_check_and_review_attempts_get_their_kind(store, learner) -> None:
     store.db.upgrade()
     kinds = {a.id: a.spec.kind for a in store.attempts.history(learner, learner.id)}
     assert kinds == {check.id: QuizKind.CHECK, review.id: QuizKind.REVIEW, practice.id: QuizKind.PRACTICE}
+
+
+def test_question_history_comes_and_goes_with_its_migration(store, learner) -> None:
+    """0003 adds the history of question edits; going back to 0002 drops only that table."""
+    from sqlalchemy import insert, select
+
+    from learning.store.tables import QuestionHistoryRow
+    from tests.conftest import NOW
+
+    with store.db.writer.begin() as connection:
+        connection.execute(
+            insert(QuestionHistoryRow).values(
+                question_id="goals-01",
+                version=2,
+                content={"id": "goals-01"},
+                author_id=None,
+                author_label="command line",
+                saved_at=NOW,
+                note="",
+            )
+        )
+    store.db.downgrade("0002")
+    assert "question_history" not in inspect(store.db.writer).get_table_names()
+    assert store.accounts.get(learner.id) == learner
+    store.db.upgrade()
+    assert "question_history" in inspect(store.db.writer).get_table_names()
+    with store.db.read() as session:
+        assert session.scalars(select(QuestionHistoryRow)).all() == []
+    assert _differences(store.db) == []

@@ -260,3 +260,31 @@ def test_every_question_type_has_an_editor_form() -> None:
     from learning.ui.screens.editor import TYPE_NAMES
 
     assert set(TYPE_SECTIONS) == set(QuestionType) == set(TYPE_NAMES)
+
+
+def test_history_lists_every_save_diffs_two_and_restores_an_old_one(editor, course_env) -> None:
+    _, bank = course_env
+    qid = "sample-single-choice"
+    at = editor.open("edit", id=qid)
+    prompt = next(t for t in at.text_area if t.label == "Prompt")
+    original = prompt.value
+    prompt.input("A reworded prompt for the second version?").run()
+    next(t for t in at.text_input if t.label == "Note (optional)").input("reworded")
+    _save_button(at).click().run()
+    assert [s.value for s in at.success] == ["Saved as version 2."]
+
+    history = at.dataframe[-1].value  # the history table: the first save records the file's version too
+    assert list(history["Version"]) == [2, 1]
+    assert history["Note"].iloc[0] == "reworded"
+    assert history["By"].iloc[0] == "Teacher"
+    diff = at.code[-1].value
+    assert f"-  {json.dumps('prompt')}: {json.dumps(original)}," in diff.splitlines()
+    assert '+  "prompt": "A reworded prompt for the second version?",' in diff.splitlines()
+
+    next(b for b in at.button if b.label == "Restore version 1").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Restored version 1 as version 3."]
+    stored = _bank_question(bank, qid)
+    assert (stored["version"], stored["prompt"]) == (3, original)
+    assert next(t for t in at.text_area if t.label == "Prompt").value == original
+    assert list(at.dataframe[-1].value["Version"]) == [3, 2, 1]

@@ -12,23 +12,23 @@ the session under its own key, so two questions open in one session never share 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from learning import bank
-from learning.authoring_form import blank_form, check_form, form_from_question, question_diff, question_json, suggest_id
+from learning.authoring import diff
+from learning.authoring_form import blank_form, check_form, form_from_question, question_diff, question_json
 from learning.bank import display_path, read_bank_file
 from learning.course import Course
-from learning.errors import AccessDenied, ConflictError, ContentError
+from learning.errors import AccessDenied, AuthoringError, ConflictError, ContentError
 from learning.grading import grade
 from learning.questions import QuestionBase, QuestionType, Status, parse_response
 from learning.quiz import DrawnQuestion
 from learning.render import plain_text
 from learning.store import User
+from learning.store.authoring import Saved
 from learning.ui import services, session, widgets
 from learning.ui.question_form import Beside, Draft, draw, read, seed
 from learning.wording import count, sentence
@@ -44,38 +44,22 @@ TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Saved:
-    """What a save returns: the question as saved (with its new version) and its file's new digest."""
-
-    question: QuestionBase
-    digest: str | None
-
-
 def _bank_path(course: Course, question_id: str, lesson: str) -> Path:
     """The bank file a question is saved to: where it is now, or else its lesson's file."""
     return course.question_files.get(question_id) or services.settings().bank_dir / f"{lesson}.json"
 
 
-def _save(user: User, question: QuestionBase, base_digest: str | None, note: str) -> Any:
-    """Save ``question`` over the version read with ``base_digest``; returns what was saved (``.question``, ``.digest``).
-
-    Through the store's authoring service where the store has one (it records the history, with
-    ``note``); otherwise straight to the bank file (the note then goes nowhere).
+def _save(user: User, question: QuestionBase, base_digest: str | None, note: str) -> Saved:
+    """Save ``question`` over the version read with ``base_digest``, recording it in the history
+    with ``note``; the store checks again that the person is an active instructor.
 
     Raises:
-        AccessDenied: the person is not an instructor (checked here, on the server, whatever the page showed).
+        AccessDenied: the person is not an instructor.
         ConflictError: the file changed since it was read, or the id is used in another file.
     """
     if not user.is_instructor:
         raise AccessDenied("only instructors may change the question bank")
-    store = services.store()
-    authoring = getattr(store, "authoring", None)
-    if authoring is not None:
-        return authoring.save(user, question, base_digest=base_digest, note=note)
-    path = _bank_path(services.course(), question.id, question.lesson)
-    saved = bank.save_question(path, question, base_digest=base_digest)
-    return Saved(question=saved, digest=read_bank_file(path).digest)
+    return services.store().authoring.save(user, question, base_digest=base_digest, note=note)
 
 
 def render() -> None:
@@ -148,8 +132,8 @@ def _open(editor: str, course: Course) -> Draft | None:
         )
     path = _bank_path(course, "", lesson)
     snapshot = read_bank_file(path)
-    taken = {q.id for q in course.questions} | {q.id for q in snapshot.questions}
-    form |= {"id": suggest_id(lesson, taken), "version": 1, "status": Status.DRAFT.value}
+    # Never an id used before: not in the bank, its history, or any learner's answers.
+    form |= {"id": services.store().authoring.suggest_id(lesson), "version": 1, "status": Status.DRAFT.value}
     return Draft.of(editor, form, new=True, base_digest=snapshot.digest, path=str(path))
 
 
@@ -188,6 +172,8 @@ def _page(user: User, draft: Draft, course: Course) -> None:
         beside = Beside(check)
         draw(draft, course, beside)
         _save_area(user, draft, course, check, beside)
+        if not draft.new:
+            _history(user, draft)
     with preview_column:
         _preview(draft, course, check.question)
     draft.remember()
@@ -270,6 +256,53 @@ def _save_clicked(user: User, editor: str, *, overwrite: bool = False) -> None:
         st.session_state[_state_key(draft.editor)] = draft
         st.query_params.clear()
         st.query_params["id"] = saved.question.id
+
+
+def _history(user: User, draft: Draft) -> None:
+    """Every recorded save of the question, a diff between any two, and restoring an old one."""
+    entries = services.store().authoring.history(user, str(draft.values.get("id") or ""))
+    with st.expander(f"History: {count(len(entries), 'saved version')}", icon=":material/history:"):
+        if not entries:
+            st.caption("No saves recorded yet: the history starts with the first save made in the app.")
+            return
+        st.dataframe(
+            [{"Version": e.version, "Saved": e.saved_at.strftime("%Y-%m-%d %H:%M UTC"), "By": e.author, "Note": e.note} for e in entries],
+            hide_index=True,
+            width="stretch",
+        )
+        by_version = {e.version: e for e in entries}
+        versions = list(by_version)
+        left, right = st.columns(2)
+        older = left.selectbox("Compare version", versions, index=min(1, len(versions) - 1), key=draft.key("history-from"))
+        newer = right.selectbox("with version", versions, index=0, key=draft.key("history-to"))
+        st.code(diff(by_version[older].content, by_version[newer].content) or "(the same content)", language="diff", wrap_lines=True)
+        st.button(
+            f"Restore version {older}",
+            icon=":material/restore:",
+            key=draft.key("restore"),
+            disabled=older == versions[0],
+            on_click=_restore,
+            args=(user, draft.editor, older),
+            help="Save this version's content as the newest version; nothing is lost, the history keeps every version.",
+        )
+
+
+def _restore(user: User, editor: str, version: int) -> None:
+    draft: Draft = st.session_state[_state_key(editor)]
+    question_id = str(draft.values.get("id") or "")
+    try:
+        saved = services.store().authoring.restore(user, question_id, version, base_digest=draft.base_digest)
+    except ConflictError:
+        draft.messages.append(("info", "Not restored: the question's file changed since you opened it. Reload the page first."))
+        return
+    except (AccessDenied, AuthoringError, ContentError) as error:
+        draft.messages.append(("info", f"Not restored: {plain_text(sentence(str(error)))}"))
+        return
+    services.course_changed()
+    draft.load(form_from_question(saved.question))
+    draft.base_digest = saved.digest
+    draft.conflict = None
+    draft.messages.append(("success", f"Restored version {version} as version {saved.question.version}."))
 
 
 def _conflict(user: User, draft: Draft, course: Course) -> None:

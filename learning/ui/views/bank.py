@@ -1,0 +1,5 @@
+"""The question bank page (instructors)."""
+
+from learning.ui.screens.bank import render
+
+render()

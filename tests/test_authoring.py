@@ -85,6 +85,8 @@ def test_diff_shows_what_changed_between_versions() -> None:
         ("deep", ["deep-tissue-12", "deep-03"], "deep-04"),  # another lesson's series is not this one's
         ("goals", ["goals-7", "goals-07", "goals-08"], "goals-09"),
         ("goals", ["goals-intro", "goals-02"], "goals-03"),
+        ("goals", ["goals-9"], "goals-10"),
+        ("goals", ["goals-01", "goals-07", "techniques-09"], "goals-08"),
     ],
 )
 def test_next_id(lesson: str, used: list[str], expected: str) -> None:

@@ -14,7 +14,6 @@ from learning.authoring_form import (
     form_from_question,
     question_data,
     question_diff,
-    suggest_id,
 )
 from learning.course import Course, load_course
 from learning.questions import QuestionType, Status
@@ -143,14 +142,6 @@ def test_a_blank_form_asks_for_the_texts_and_nothing_else(kind: str, course: Cou
 def test_a_new_row_takes_the_next_free_id(kind: str, rows: str, taken: list[str], expected: dict[str, Any]) -> None:
     row = blank_row(QuestionType(kind), rows, taken=taken)
     assert expected.items() <= row.items()
-
-
-@pytest.mark.parametrize(
-    ("taken", "expected"),
-    [([], "goals-01"), (["goals-01", "goals-07", "techniques-09"], "goals-08"), (["goals-9"], "goals-10")],
-)
-def test_ids_are_suggested_from_the_lesson(taken: list[str], expected: str) -> None:
-    assert suggest_id("goals", taken) == expected
 
 
 def test_empty_optional_texts_are_left_out_and_numeric_bands_keep_their_form() -> None:

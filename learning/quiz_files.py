@@ -10,9 +10,10 @@ the check is here, on the server, whatever the screen shows.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -216,3 +217,42 @@ def create_quiz(actor: Actor, folder: Path, spec: QuizSpec) -> QuizFile:
             text = render_quiz(saved)
             write_atomically(path, text)
         return QuizFile(path=path, digest=digest_of(text.encode("utf-8")), spec=saved)
+
+
+BLUEPRINT_COLUMNS = ("label", "lessons", "objectives", "tags", "critical", "count")
+
+
+def blueprint_rows(spec: QuizSpec | None) -> list[dict[str, Any]]:
+    """A spec's blueprint rules as rows of a table to edit (one column per field)."""
+    rules = spec.blueprint if spec is not None else []
+    return [
+        {"label": r.label or "", "lessons": r.lessons, "objectives": r.objectives, "tags": r.tags, "critical": r.critical, "count": r.count}
+        for r in rules
+    ]
+
+
+def rules_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Blueprint rules from edited table rows: blank cells left out, wholly blank rows dropped.
+
+    A table cell left empty arrives as None or NaN; a count that is not a whole number is kept
+    as typed, so validation names the rule and field.
+    """
+    rules = []
+    for row in rows:
+        rule: dict[str, Any] = {}
+        for column in BLUEPRINT_COLUMNS:
+            value = row.get(column)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if column in ("lessons", "objectives", "tags"):
+                value = [str(v).strip() for v in value if str(v).strip()]
+            elif column == "label":
+                value = str(value).strip()
+            elif column == "count" and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if value in ("", [], False):
+                continue
+            rule[column] = value
+        if rule:
+            rules.append(rule)
+    return rules

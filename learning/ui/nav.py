@@ -50,6 +50,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("quiz", "Quiz", hidden=True),
     PageDef("results", "Results", hidden=True),
     PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
+    PageDef("quizzes", "Quizzes", ":material/edit_calendar:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )

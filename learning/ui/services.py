@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -21,6 +22,7 @@ from learning.errors import StorageUnavailable
 from learning.settings import Settings, get_settings
 from learning.store import Store
 from learning.wording import TRY_AGAIN
+from learning.zones import zone_named
 
 log = logging.getLogger("learning.ui")
 
@@ -105,6 +107,16 @@ def now() -> datetime:
     app runs does not take this time back with it (a step forward is followed)."""
     steady = _STARTED_WALL + (time.monotonic() - _STARTED_STEADY)
     return datetime.fromtimestamp(max(time.time(), steady), UTC)
+
+
+def course_changed() -> None:
+    """Forget the course files' stamp after a save here, so the next page run loads what was saved."""
+    _recent_stamp.clear()
+
+
+def time_zone() -> tuple[ZoneInfo, str]:
+    """The zone of the person's browser and its name; UTC (named) when the browser does not say."""
+    return zone_named(st.context.timezone)
 
 
 PROBLEM_KEY = "storage-problem"

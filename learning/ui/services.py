@@ -20,7 +20,7 @@ import streamlit as st
 from learning.course import Course, load_course
 from learning.errors import StorageUnavailable
 from learning.settings import Settings, get_settings
-from learning.store import Store
+from learning.store import Store, User
 from learning.wording import TRY_AGAIN
 from learning.zones import zone_named
 
@@ -112,6 +112,11 @@ def now() -> datetime:
 def course_changed() -> None:
     """Forget the course files' stamp after a save here, so the next page run loads what was saved."""
     _recent_stamp.clear()
+
+
+def class_ids(user: User) -> set[int]:
+    """The classes a person belongs to (an instructor: the classes they teach)."""
+    return {cohort.id for cohort in store().accounts.cohorts(user)}
 
 
 def time_zone() -> tuple[ZoneInfo, str]:

@@ -71,8 +71,10 @@ def quizzes_for(quizzes: Sequence[QuizSpec], *, class_ids: Iterable[int], instru
     return [quiz for quiz in quizzes if instructor or quiz.visible_to(mine)]
 
 
-def assigned(quizzes: Sequence[QuizSpec]) -> list[QuizSpec]:
-    """The scheduled quizzes (set for classes or with a window) that the course map lists on their
-    own, soonest due first: unit tests and final exams already have their place on the map."""
-    own = [q for q in quizzes if q.scheduled and q.kind not in (QuizKind.UNIT_TEST, QuizKind.FINAL_EXAM)]
-    return sorted(own, key=lambda q: (q.closes_at is None, q.closes_at or datetime.min, q.title))
+def assigned(quizzes: Sequence[QuizSpec], *, lesson_ids: Iterable[str]) -> list[QuizSpec]:
+    """The quizzes the course map lists on their own, soonest due first: every quiz but the unit
+    tests and final exams (which have their place on the map) and each lesson's own practice
+    quiz (``practice-LESSON``, offered at the end of the lesson)."""
+    own_place = {f"practice-{lesson}" for lesson in lesson_ids}
+    listed = [q for q in quizzes if q.kind not in (QuizKind.UNIT_TEST, QuizKind.FINAL_EXAM) and q.id not in own_place]
+    return sorted(listed, key=lambda q: (q.closes_at is None, q.closes_at or datetime.min, q.title))

@@ -31,5 +31,7 @@ def test_quizzes_for(class_ids, instructor, expected) -> None:
     assert [q.id for q in quizzes_for(ALL, class_ids=class_ids, instructor=instructor)] == expected
 
 
-def test_assigned_lists_scheduled_quizzes_soonest_due_first_without_unit_tests() -> None:
-    assert [q.id for q in assigned(ALL)] == ["saturday", "monday", "later"]
+def test_assigned_lists_quizzes_without_a_place_of_their_own_soonest_due_first() -> None:
+    lesson_quiz = QuizSpec(id="practice-goals", title="Goals practice", lessons=["goals"])
+    listed = assigned([*ALL, lesson_quiz], lesson_ids=["goals"])
+    assert [q.id for q in listed] == ["saturday", "monday", "later", "open"]

@@ -160,3 +160,12 @@ def test_the_builder_is_in_the_teach_menu() -> None:
     page = next(d for d in nav.PAGES if d.name == "quizzes")
     assert (page.title, page.section, page.instructor) == ("Quizzes", nav.TEACH, True)
     assert page.view == ROOT / "learning" / "ui" / "views" / "quizzes.py"
+
+
+def test_what_an_instructor_types_shows_as_markdown_without_html(app, course_copy) -> None:
+    _assign(course_copy, title="Week 3 <b>check</b>", description="**Read** lesson 3 first <img src=x onerror=alert(1)>")
+    app.sign_in_as(app.user())
+    shown = [m.value for m in app.at.markdown]
+    assert "**Week 3 &lt;b>check&lt;/b>**" in shown
+    app.open("quiz", quiz="week-3")
+    assert "**Read** lesson 3 first &lt;img src=x onerror=alert(1)>" in [m.value for m in app.at.markdown]

@@ -64,7 +64,7 @@ def render() -> None:
 
     quizzes = quizzes_for(course.quizzes, class_ids=services.class_ids(user), instructor=user.is_instructor)
     zone = services.time_zone()
-    scheduled = assigned(quizzes)
+    scheduled = assigned(quizzes, lesson_ids=[lesson.id for lesson in course.lessons])
     if scheduled:
         st.header("Assigned quizzes", anchor="assigned")
         for quiz in scheduled:

@@ -120,16 +120,24 @@ def _table(course: Course, cohorts: list[Cohort], zone: ZoneInfo, zone_name: str
     rows = [
         {
             "Title": spec.title,
-            "Kind": KINDS.get(spec.kind, spec.kind.value),
-            "Questions": str(spec.question_count or "all that match"),
-            "Pool": ", ".join(POOLS[p] for p in spec.pools),
             "Window": _window_text(spec, zone, zone_name),
             "Classes": _class_names(spec, cohorts),
             "Can start": "yes" if course.can_start(spec.id) else "no: see Course files",
+            "Kind": KINDS.get(spec.kind, spec.kind.value),
+            "Questions": str(spec.question_count or "all that match"),
+            "Pool": ", ".join(POOLS[p] for p in spec.pools),
         }
         for spec in course.quizzes
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 * (len(rows) + 1) + 2, 320))
+    # The title column is kept narrow (long titles are cut, the full title shows on hover), so the
+    # window, classes and whether it can start fit beside it in the page's width.
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        height=min(38 * (len(rows) + 1) + 2, 320),
+        column_config={"Title": st.column_config.TextColumn(width="medium")},
+    )
 
 
 def _pinned(quiz_id: str | None) -> tuple[str, QuizSpec | None, str | None]:

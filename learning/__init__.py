@@ -43,6 +43,7 @@ from learning.quiz import (
     GradingMethod,
     QuizKind,
     QuizSpec,
+    Window,
     assemble,
     overall_score,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "TrueFalseQuestion",
     "TrueFalseResponse",
     "Unit",
+    "Window",
     "assemble",
     "grade",
     "load_bank",

@@ -101,6 +101,13 @@ class Course:
     def quiz(self, quiz_id: str) -> QuizSpec | None:
         return self._index.quizzes.get(quiz_id)
 
+    def quiz_problems(self, spec: QuizSpec) -> list[Problem]:
+        """What :func:`load_course` would report about ``spec`` in this course: lessons,
+        objectives and units it names that are missing, and whether the bank can fill it."""
+        objectives = {o.id for o in self.syllabus.objectives} if self.syllabus else set()
+        units = {u.id for u in self.syllabus.units} if self.syllabus else set()
+        return _quiz_problems(spec, self._index.lessons, objectives, units, _Candidates(list(self.questions)).of(spec))
+
     def can_start(self, quiz_id: str) -> bool:
         """Whether a new attempt at this quiz can be put together from the bank as loaded.
 
@@ -368,7 +375,7 @@ def _lesson_problems(
 
 
 def _quiz_problems(
-    quiz: QuizSpec, lessons: dict[str, Lesson], objectives: set[str], units: set[str], questions: list[QuestionBase]
+    quiz: QuizSpec, lessons: Mapping[str, Lesson], objectives: set[str], units: set[str], questions: list[QuestionBase]
 ) -> list[Problem]:
     file = f"quiz_bank/{QUIZ_FOLDER}/{quiz.id}.json"
     # What the spec names but the course lacks only narrows what it draws from: a warning. It

@@ -56,6 +56,14 @@ class GradingMethod(enum.StrEnum):
     AVERAGE = "average"
 
 
+class Window(enum.StrEnum):
+    """Where a moment falls in a quiz's window: before it opens, while open, or after it closed."""
+
+    BEFORE = "before"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class QuizKind(enum.StrEnum):
     """What a quiz is for. Checks and reviews are built by the engine, not read from files."""
 
@@ -143,6 +151,17 @@ class QuizSpec(BaseModel):
     feedback_mode: FeedbackMode = FeedbackMode.PRACTICE
     critical_gates_pass: bool = Field(default=False, description="A wrong critical question fails the attempt.")
     requires_lessons_read: bool = Field(default=False, description="Locked until every lesson is read.")
+    opens_at: UtcDatetime | None = Field(default=None, description="No attempt starts before this time (UTC).")
+    closes_at: UtcDatetime | None = Field(default=None, description="No attempt starts from this time on (UTC): the due date.")
+    classes: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, description="Only learners of these classes (ids from the records) see the quiz; everyone when empty."
+    )
+
+    @model_validator(mode="after")
+    def _window_is_ordered(self) -> QuizSpec:
+        if self.opens_at is not None and self.closes_at is not None and self.closes_at <= self.opens_at:
+            raise ValueError("closes_at: must be after the opening time")
+        return self
 
     @model_validator(mode="after")
     def _blueprint_fits(self) -> QuizSpec:
@@ -168,6 +187,28 @@ class QuizSpec(BaseModel):
             return True
         wanted = set(lessons)
         return bool(wanted) and wanted <= set(read)
+
+    def visible_to(self, class_ids: Iterable[int]) -> bool:
+        """Whether a learner in the classes ``class_ids`` sees this quiz (a quiz for no class in
+        particular is for everyone)."""
+        return not self.classes or not set(self.classes).isdisjoint(class_ids)
+
+    def window(self, now: datetime) -> Window:
+        """Where ``now`` falls: before the quiz opens, while it is open, or once it has closed.
+
+        The opening time is the first moment it is open, the closing time the first it is not.
+        """
+        now = _utc(now)
+        if self.opens_at is not None and now < self.opens_at:
+            return Window.BEFORE
+        if self.closes_at is not None and now >= self.closes_at:
+            return Window.CLOSED
+        return Window.OPEN
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether the quiz is set for some classes or a window (an assignment, not open practice)."""
+        return bool(self.classes) or self.opens_at is not None or self.closes_at is not None
 
     @property
     def time_limit(self) -> timedelta | None:

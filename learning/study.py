@@ -1,13 +1,14 @@
-"""What a learner should do next: the rule behind "Continue where you left off".
+"""What a learner should do next: the rule behind "Continue where you left off", and which
+quizzes the course map shows them.
 
-Pure: the screens pass in the learner's unfinished attempts and lesson progress (read from the
-store) and show the step this returns.
+Pure: the screens pass in the learner's unfinished attempts, lesson progress and classes (read
+from the store) and show what this returns.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -61,3 +62,19 @@ def next_step(*, unfinished: Sequence[Unfinished], lessons: Sequence[LessonState
     if unread:
         return NextStep(kind=StepKind.START, lesson_id=unread[0].lesson_id)
     return NextStep(kind=StepKind.DONE if lessons else StepKind.NO_LESSONS)
+
+
+def quizzes_for(quizzes: Sequence[QuizSpec], *, class_ids: Iterable[int], instructor: bool) -> list[QuizSpec]:
+    """The quizzes a person sees: an instructor every one (to try them); a learner those for
+    everyone and those set for one of their classes."""
+    mine = set(class_ids)
+    return [quiz for quiz in quizzes if instructor or quiz.visible_to(mine)]
+
+
+def assigned(quizzes: Sequence[QuizSpec], *, lesson_ids: Iterable[str]) -> list[QuizSpec]:
+    """The quizzes the course map lists on their own, soonest due first: every quiz but the unit
+    tests and final exams (which have their place on the map) and each lesson's own practice
+    quiz (``practice-LESSON``, offered at the end of the lesson)."""
+    own_place = {f"practice-{lesson}" for lesson in lesson_ids}
+    listed = [q for q in quizzes if q.kind not in (QuizKind.UNIT_TEST, QuizKind.FINAL_EXAM) and q.id not in own_place]
+    return sorted(listed, key=lambda q: (q.closes_at is None, q.closes_at or datetime.min, q.title))

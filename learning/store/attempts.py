@@ -35,12 +35,13 @@ from learning.quiz import (
     DrawnQuestion,
     FeedbackMode,
     QuizSpec,
+    Window,
     overall_score,
 )
 from learning.store.accounts import Accounts, User, require_self
 from learning.store.database import Database
 from learning.store.review import Review
-from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, QuestionSnapshotRow
+from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, MembershipRow, QuestionSnapshotRow
 
 
 class StoredAttempt(BaseModel):
@@ -169,8 +170,10 @@ class Attempts:
         time limit is submitted first. ``questions`` defaults to the course's bank.
 
         Raises:
-            AttemptError: ``no_attempts_left`` when the spec's attempts are used up, or
-                ``locked`` when the spec needs every lesson read first.
+            AttemptError: ``no_attempts_left`` when the spec's attempts are used up,
+                ``locked`` when the spec needs every lesson read first, ``not_open`` or
+                ``closed`` outside the spec's window, or ``not_assigned`` for a learner in none
+                of the spec's classes.
             AssemblyError: the bank cannot fill the spec.
         """
         require_self(actor, actor.id)
@@ -205,6 +208,13 @@ class Attempts:
                 return open_id
             if not spec.is_unlocked(lessons=self.course().required_reading, read=self._lessons_read(session, actor.id)):
                 raise AttemptError("read every lesson before you take this quiz", reason="locked")
+            if not actor.is_instructor and not spec.visible_to(self._class_ids(session, actor.id)):
+                raise AttemptError("this quiz is set for other classes", reason="not_assigned")
+            window = spec.window(now)
+            if window is Window.BEFORE:
+                raise AttemptError("this quiz is not open yet", reason="not_open")
+            if window is Window.CLOSED:
+                raise AttemptError("this quiz has closed", reason="closed")
             if spec.attempts_allowed is not None:
                 used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id)) or 0
                 if used >= spec.attempts_allowed:
@@ -233,6 +243,9 @@ class Attempts:
             return attempt_id
 
         return self.get(actor, self.db.run_write(work), now=now)
+
+    def _class_ids(self, session: Session, user_id: int) -> set[int]:
+        return set(session.scalars(select(MembershipRow.cohort_id).where(MembershipRow.user_id == user_id)))
 
     def _lessons_read(self, session: Session, user_id: int) -> set[str]:
         query = select(LessonProgressRow.lesson_id).where(LessonProgressRow.user_id == user_id, LessonProgressRow.completed_at.is_not(None))

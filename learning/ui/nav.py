@@ -51,6 +51,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("quiz", "Quiz", hidden=True),
     PageDef("results", "Results", hidden=True),
     PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
+    PageDef("quizzes", "Quizzes", ":material/edit_calendar:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
     PageDef("bank", "Question bank", ":material/quiz:", section=TEACH, instructor=True, wide=True),
     PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),

@@ -13,14 +13,16 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from learning.course import Course, load_course
 from learning.errors import StorageUnavailable
 from learning.settings import Settings, get_settings
-from learning.store import Store
+from learning.store import Store, User
 from learning.wording import TRY_AGAIN
+from learning.zones import zone_named
 
 log = logging.getLogger("learning.ui")
 
@@ -130,6 +132,16 @@ def now() -> datetime:
     app runs does not take this time back with it (a step forward is followed)."""
     steady = _STARTED_WALL + (time.monotonic() - _STARTED_STEADY)
     return datetime.fromtimestamp(max(time.time(), steady), UTC)
+
+
+def class_ids(user: User) -> set[int]:
+    """The classes a person belongs to (an instructor: the classes they teach)."""
+    return {cohort.id for cohort in store().accounts.cohorts(user)}
+
+
+def time_zone() -> tuple[ZoneInfo, str]:
+    """The zone of the person's browser and its name; UTC (named) when the browser does not say."""
+    return zone_named(st.context.timezone)
 
 
 PROBLEM_KEY = "storage-problem"

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from learning.quiz import REVIEW_ID, QuizKind, QuizSpec
-from learning.render import plain_text
+from learning.quiz import REVIEW_ID, QuizKind, QuizSpec, Window
+from learning.render import inline, plain_text
 from learning.store import LessonStatus
-from learning.study import StepKind, next_step
+from learning.study import StepKind, assigned, next_step, quizzes_for
 from learning.ui import nav, services, session
 from learning.wording import count
+from learning.zones import shown
+
+
+def window_notice(quiz: QuizSpec, window: Window, zone: tuple[ZoneInfo, str]) -> str:
+    """Why a quiz outside its window cannot be started, with the date in the learner's zone."""
+    if window is Window.BEFORE and quiz.opens_at is not None:
+        return f"Opens {shown(quiz.opens_at, *zone)}."
+    if window is Window.CLOSED and quiz.closes_at is not None:
+        return f"Closed on {shown(quiz.closes_at, *zone)}."
+    return ""
+
 
 BADGE: dict[LessonStatus, tuple[str, Literal["gray", "blue", "orange", "green"], str]] = {
     LessonStatus.NOT_STARTED: ("Not started", "gray", ":material/radio_button_unchecked:"),
@@ -49,6 +62,14 @@ def render() -> None:
     if reviews.due_now:
         nav.link(f"Review {count(reviews.due_now, 'question')} now", "review", icon=":material/replay:")
 
+    quizzes = quizzes_for(course.quizzes, class_ids=services.class_ids(user), instructor=user.is_instructor)
+    zone = services.time_zone()
+    scheduled = assigned(quizzes, lesson_ids=[lesson.id for lesson in course.lessons])
+    if scheduled:
+        st.header("Assigned quizzes", anchor="assigned")
+        for quiz in scheduled:
+            _exam_card(user, quiz, unlocked=True, now=now, zone=zone)
+
     for unit in course.units:
         st.header(unit.title, anchor=f"unit-{unit.id}")
         st.caption(unit.description)
@@ -65,16 +86,16 @@ def render() -> None:
                         st.badge(f"{lesson.reading_minutes} min read", color="gray", icon=":material/schedule:")
                     st.caption(lesson.summary)
                     nav.link("Open lesson", "lesson", icon=":material/arrow_forward:", lesson=lesson.id)
-        for quiz in course.quizzes:
+        for quiz in quizzes:
             if quiz.kind is QuizKind.UNIT_TEST and quiz.unit == unit.id:
-                _exam_card(user, quiz, unlocked=True)
+                _exam_card(user, quiz, unlocked=True, now=now, zone=zone)
 
     st.header("Final exam", anchor="final-exam")
     read_ids = {p.lesson_id for p in board.lessons if p.completed_at is not None}
-    for quiz in course.quizzes:
+    for quiz in quizzes:
         if quiz.kind is QuizKind.FINAL_EXAM:
             unlocked = quiz.is_unlocked(lessons=course.required_reading, read=read_ids)
-            _exam_card(user, quiz, unlocked=unlocked, read=len(read_ids), total=total)
+            _exam_card(user, quiz, unlocked=unlocked, now=now, zone=zone, read=len(read_ids), total=total)
 
 
 def _continue(user, course, board, now) -> None:
@@ -103,16 +124,19 @@ def _continue(user, course, board, now) -> None:
             nav.link(f"{verb}: {lesson.title}", "lesson", icon=":material/play_arrow:", lesson=lesson.id)
 
 
-def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: int = 0) -> None:
+def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, now: datetime, zone: tuple[ZoneInfo, str], read: int = 0, total: int = 0) -> None:
     standing = services.store().attempts.standing(user, user.id, quiz)
+    window = quiz.window(now)
     with st.container(border=True):
-        st.markdown(f"**{quiz.title}**")
+        st.markdown(f"**{inline(quiz.title)}**")
         facts = [f"{quiz.question_count or 'All'} questions", f"pass mark {round(quiz.pass_mark * 100)}%"]
         if quiz.time_limit_minutes:
             facts.append(f"{quiz.time_limit_minutes} minutes")
         if quiz.attempts_allowed:
             facts.append(f"{standing.attempts_left} of {quiz.attempts_allowed} attempts left")
         st.caption(" · ".join(facts))
+        if quiz.closes_at is not None and window is Window.OPEN:
+            st.badge(f"Due {shown(quiz.closes_at, *zone)}", color="orange", icon=":material/event:")
         if standing.best is not None:
             verdict = "passed" if standing.passed else "not passed yet"
             st.markdown(f"Best score so far: **{round(standing.best * 100)}%** ({verdict})")
@@ -122,6 +146,8 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, read: int = 0, total: in
             st.info(f"Read every lesson to unlock the final exam: {read} of {total} read.", icon=":material/lock:")
         elif standing.in_progress:
             nav.link(f"Resume: {quiz.title}", "quiz", icon=":material/play_arrow:", quiz=quiz.id)
+        elif window is not Window.OPEN:
+            st.info(window_notice(quiz, window, zone), icon=":material/lock:")
         elif not services.course().can_start(quiz.id):
             st.warning("This cannot be started right now: the course files have problems. Please tell your instructor.")
         elif standing.attempts_left == 0:

@@ -15,6 +15,7 @@ from learning.errors import LearningError
 from learning.quiz import check_spec, eligible
 from learning.render import render_markdown
 from learning.store import User
+from learning.study import quizzes_for
 from learning.ui import nav, services, session, widgets
 from learning.wording import count
 
@@ -62,7 +63,7 @@ def render() -> None:
         st.success(f"You marked this lesson as read on {progress.completed_at:%d %B %Y}.", icon=":material/done_all:")
 
     practice = course.quiz(f"practice-{lesson.id}")
-    if practice is not None:
+    if practice is not None and quizzes_for([practice], class_ids=services.class_ids(user), instructor=user.is_instructor):
         nav.link(
             f"Take the practice quiz ({count(practice.question_count or len(eligible(practice, course.questions)), 'question')})",
             "quiz",

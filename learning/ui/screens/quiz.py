@@ -9,10 +9,14 @@ from typing import Any
 import streamlit as st
 
 from learning.errors import AssemblyError, AttemptError, StorageUnavailable
-from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, eligible, review_spec
+from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, Window, eligible, review_spec
+from learning.render import inline
 from learning.store import StoredAttempt, User
+from learning.study import quizzes_for
 from learning.ui import nav, services, session, widgets
+from learning.ui.screens.home import window_notice
 from learning.wording import RECORDS_UNAVAILABLE, TRY_AGAIN, count, sentence
+from learning.zones import shown
 
 UNAVAILABLE = "This quiz cannot be put together from the question bank right now. Please tell your instructor."
 
@@ -36,6 +40,10 @@ def render() -> None:
         nav.go("results", attempt=finished)
     remembered = st.session_state.get(f"attempt-{spec.id}")
     unfinished = store.attempts.unfinished(user, now=services.now(), quiz_id=spec.id)
+    if not unfinished and not quizzes_for([spec], class_ids=services.class_ids(user), instructor=user.is_instructor):
+        st.warning("That quiz was not found.")  # set for other classes: not even its title is shown
+        nav.link("Back to the course map", "home", icon=":material/arrow_back:")
+        return
     if not unfinished:
         if remembered:  # it was running in this session and is now submitted: the time ran out
             del st.session_state[f"attempt-{spec.id}"]
@@ -52,7 +60,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
     store = services.store()
     st.title(spec.title)
     if spec.description:
-        st.markdown(spec.description)
+        st.markdown(inline(spec.description))
     standing = store.attempts.standing(user, user.id, spec)
     total = spec.question_count or len(
         eligible(spec, review_questions(user) if spec.kind is QuizKind.REVIEW else services.course().questions)
@@ -83,6 +91,14 @@ def _intro(user: User, spec: QuizSpec) -> None:
     if standing.attempts_left == 0:
         st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
+    window = spec.window(services.now())
+    if window is not Window.OPEN:
+        notice = window_notice(spec, window, services.time_zone())
+        more = "You can start it then." if window is Window.BEFORE else "It can no longer be started."
+        st.info(f"{notice} {more}", icon=":material/lock:")
+        return
+    if spec.closes_at is not None:
+        st.caption(f"Due {shown(spec.closes_at, *services.time_zone())}.")
     if spec.kind is not QuizKind.REVIEW and not services.course().can_start(spec.id):
         st.warning(UNAVAILABLE, icon=":material/build:")
         return

@@ -1,0 +1,5 @@
+"""The quiz builder (instructors)."""
+
+from learning.ui.screens.quizzes import render
+
+render()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 
 from learning.bank import read_bank_file
 from learning.questions import Status
 from learning.store import Role
 from learning.ui.screens.bank import table_key
+from learning.ui.services import STAMP_SECONDS
+from tests.conftest import ROOT
 from tests.ui.conftest import App
 
 
@@ -113,3 +120,26 @@ def test_a_learner_is_refused_the_bank_page(app) -> None:
     script.run()
     assert [e.value for e in script.error] == ["This page is for instructors."]
     assert not script.dataframe
+
+
+def test_an_edit_saved_by_another_server_is_served_at_the_next_page_run(bank_app) -> None:
+    """Several app servers share one bank folder: a save by another process (here the command
+    line, writing the file as another server would) is what this server shows once the course
+    files' stamp is next read (within STAMP_SECONDS), with no restart."""
+
+    def status_of(question_id: str) -> str:
+        table = bank_app.at.dataframe[0].value
+        return str(table[table["id"] == question_id]["status"].iloc[0])
+
+    bank_app.open("bank")
+    assert status_of("tech-tf") == "active"
+    subprocess.run(
+        [sys.executable, "-m", "learning", "questions", "retire", "tech-tf"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+    time.sleep(STAMP_SECONDS + 0.2)
+    bank_app.open("bank")
+    assert status_of("tech-tf") == "retired"

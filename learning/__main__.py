@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,18 +139,27 @@ def _questions(args: argparse.Namespace) -> int:
             return 1
         print(canonical_json(question))
         return 0
-    store = _store(args)
-    try:
+
+    def work(store: Store) -> None:
         if args.action == "retire":
             saved = store.authoring.retire(COMMAND_LINE, args.id)
             print(f"{args.id} is retired (version {saved.version}, {saved.file})")
-        else:
-            history = store.authoring.history(COMMAND_LINE, args.id)
-            if not history:
-                print(f"no saved versions of {args.id} are recorded")
-            for entry in history:
-                note = f"  {entry.note}" if entry.note else ""
-                print(f"version {entry.version:<4} {entry.saved_at:%Y-%m-%d %H:%M} UTC  {entry.author}{note}")
+            return
+        history = store.authoring.history(COMMAND_LINE, args.id)
+        if not history:
+            print(f"no saved versions of {args.id} are recorded")
+        for entry in history:
+            note = f"  {entry.note}" if entry.note else ""
+            print(f"version {entry.version:<4} {entry.saved_at:%Y-%m-%d %H:%M} UTC  {entry.author}{note}")
+
+    return _with_store(_store(args), work)
+
+
+def _with_store(store: Store, work: Callable[[Store], None]) -> int:
+    """Run a command's ``work`` on ``store``, then close it; a :class:`LearningError` is printed
+    as ``error: ...`` and exits with 1 instead of a traceback."""
+    try:
+        work(store)
     except LearningError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -170,8 +180,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def _users(args: argparse.Namespace) -> int:
     from learning.store import Role
 
-    store = _store()
-    try:
+    def work(store: Store) -> None:
         if args.action == "add":
             user = store.accounts.create(
                 args.username,
@@ -192,12 +201,8 @@ def _users(args: argparse.Namespace) -> int:
         elif args.action in ("disable", "enable"):
             store.accounts.set_disabled(args.username, args.action == "disable")
             print(f"{args.username} {args.action}d")
-    except LearningError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        store.close()
-    return 0
+
+    return _with_store(_store(), work)
 
 
 def _db(args: argparse.Namespace) -> int:

@@ -140,7 +140,7 @@ def main() -> None:
                 process.wait(timeout=20)
     print(summary("app, full bank, learner with 5,000 answers", app_times))
     print(summary("floor, one radio and one button", floor_times))
-    print(f"ratio of medians: {statistics.median(app_times) / statistics.median(floor_times):.1f}x")
+    print(f"ratio of medians: {statistics.median(app_times) / statistics.median(floor_times):.2f}x")
 
 
 if __name__ == "__main__":

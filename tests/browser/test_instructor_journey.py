@@ -125,11 +125,17 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
         if axe and viewport == "desktop":
             access.extend(f"{name}: {v}" for v in _axe(page))
 
-    def readme_shot(name: str) -> None:
-        if os.environ.get("LEARNING_README_SCREENSHOTS"):
-            README_SHOTS.mkdir(parents=True, exist_ok=True)
-            app.idle()
-            page.screenshot(path=str(README_SHOTS / f"{name}.png"))
+    def readme_shot(name: str, *, at: Locator | None = None) -> None:
+        """One screen (not the whole page, to keep the file small): the top, or around ``at``."""
+        if not os.environ.get("LEARNING_README_SCREENSHOTS"):
+            return
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        if at is None:
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+        else:
+            at.evaluate("e => e.scrollIntoView({block: 'start'})")
+        app.idle()
+        page.screenshot(path=str(README_SHOTS / f"{name}.png"))
 
     teacher = f"teach-{uuid.uuid4().hex[:6]}"
     _add_instructor(server, teacher)
@@ -152,7 +158,8 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     app.go("Question bank")
     expect(page.get_by_role("heading", name="Question bank")).to_be_visible()
     look("bank", axe=True)
-    readme_shot("question-bank" if viewport == "desktop" else "question-bank-phone")
+    if viewport == "desktop":
+        readme_shot("question-bank")
     app.click(app.button("New question"))
     popover = page.locator("[data-testid='stPopoverBody']")
     app.choose("Type", "matching", within=popover)
@@ -187,7 +194,10 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     app.see(ITEMS[0][2])
     app.see(re.compile(r"^Why:"))
     look("editor-tried", axe=True)
-    readme_shot("question-editor" if viewport == "desktop" else "question-editor-phone")
+    if viewport == "desktop":
+        readme_shot("question-editor")
+    else:
+        readme_shot("question-editor-phone", at=page.get_by_role("heading", name="Preview"))
 
     app.textbox("Note (optional)").fill("A first matching question on the two roles' aims")
     app.click(app.button("Save"))

@@ -387,7 +387,10 @@ TYPE_SECTIONS: dict[QuestionType, Callable[[Draft, Course, Beside], None]] = {
 
 
 def _rows(draft: Draft, rows: str, beside: Beside, body: Callable[[str, str], None], *, title: Callable[[int, Any], str]) -> None:
-    """A list of rows, each in its own box with buttons to move it up or down or remove it, then "Add"."""
+    """A list of rows, each in its own box with buttons to move it up or down or remove it, then "Add".
+
+    The buttons carry words as well as icons: an icon alone is read out as its name ("arrow_upward icon").
+    """
     st.markdown(f"**{ROW_TITLES[rows]}**")
     beside(rows)
     order = draft.rows[rows]
@@ -397,7 +400,7 @@ def _rows(draft: Draft, rows: str, beside: Beside, body: Callable[[str, str], No
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.markdown(f"**{title(position, None)}**", width="stretch")
                 st.button(
-                    "",
+                    "Up",
                     icon=":material/arrow_upward:",
                     key=draft.key("up", row, rows),
                     help="Move up",
@@ -406,7 +409,7 @@ def _rows(draft: Draft, rows: str, beside: Beside, body: Callable[[str, str], No
                     args=(rows, row, -1),
                 )
                 st.button(
-                    "",
+                    "Down",
                     icon=":material/arrow_downward:",
                     key=draft.key("down", row, rows),
                     help="Move down",
@@ -415,7 +418,7 @@ def _rows(draft: Draft, rows: str, beside: Beside, body: Callable[[str, str], No
                     args=(rows, row, 1),
                 )
                 st.button(
-                    "",
+                    "Remove",
                     icon=":material/delete:",
                     key=draft.key("remove", row, rows),
                     help=f"Remove this {ROW_NAMES[rows]}",

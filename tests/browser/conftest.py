@@ -4,6 +4,7 @@ fail when LEARNING_REQUIRE_ALL is set (as in CI)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,12 +48,17 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium, tmp_path_factory) -> Iterator[str]:
-    """The app, served by ``streamlit run`` exactly as a school runs it, on a fresh SQLite database."""
-    folder = tmp_path_factory.mktemp("server")
+@contextlib.contextmanager
+def serve(folder: Path, **settings: str) -> Iterator[str]:
+    """Run the app with ``streamlit run`` in ``folder`` on a free port, its records in
+    ``folder/records.db`` and any other ``LEARNING_*`` settings given; yields its address."""
     port = _free_port()
-    env = {**os.environ, "LEARNING_DATABASE_URL": f"sqlite:///{folder / 'records.db'}", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "LEARNING_DATABASE_URL": f"sqlite:///{folder / 'records.db'}",
+        "PYTHONPATH": str(ROOT),
+        **settings,
+    }
     log = (folder / "streamlit.log").open("w")
     server = subprocess.Popen(
         [
@@ -96,6 +102,13 @@ def app_url(chromium, tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium, tmp_path_factory) -> Iterator[str]:
+    """The app, served by ``streamlit run`` exactly as a school runs it, on a fresh SQLite database."""
+    with serve(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -123,6 +123,8 @@ class Learner:
                     const style = getComputedStyle(el);
                     if (style.visibility === 'hidden' || style.position === 'fixed') continue;
                     if (el.closest('[data-testid="stVegaLiteChart"], [data-testid="stCode"], .stCodeBlock, [data-testid="stDataFrame"]')) continue;
+                    // A multiselect's chosen value is cut with an ellipsis by design, whole on hover and to screen readers.
+                    if (el.closest('[data-tag][aria-label]')) continue;
                     if (box.right > width + 1 && !el.closest('[style*="overflow"]')) {
                         found.push(el.tagName + '.' + (el.getAttribute('data-testid') || el.className) + ' ends at ' + Math.round(box.right));
                     }

@@ -103,10 +103,26 @@ class Instructor(Learner):
         self.idle()
 
     def fill(self, target: Locator, text: str) -> None:
-        """Type into a field and leave it, so the app runs with the new value."""
-        target.fill(text)
-        target.press("Tab")
-        self.idle()
+        """Type into a field and leave it, so the app runs with the new value; once more if a run
+        that was under way drew the field again without it (as a person would type it again)."""
+        for _ in range(2):
+            target.fill(text)
+            target.press("Tab")
+            self.idle()
+            if target.input_value() == text:
+                return
+        expect(target).to_have_value(text)
+
+    def bring_into_view(self, target: Locator) -> None:
+        """Scroll ``target`` to the middle of the screen and wait until it stays put, so a list
+        opened there is not closed again by the scrolling."""
+        target.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
+        self.page.wait_for_function(
+            "e => { const top = e.getBoundingClientRect().top;"
+            " const still = window.__lastTop === top; window.__lastTop = top; return still; }",
+            arg=target.element_handle(),
+            polling=100,
+        )
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -187,6 +203,7 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     # Try it in the preview: the distractor for the first item, the rest right.
     preview = page.locator("[data-testid='stVerticalBlock']").filter(has=page.get_by_role("button", name="Check answer")).last
     picks = {ITEMS[0][0]: CHOICES[2], ITEMS[1][0]: CHOICES[1], ITEMS[2][0]: CHOICES[1]}
+    app.bring_into_view(page.get_by_role("heading", name="Preview"))
     for item, choice in picks.items():
         app._select(preview, item, choice)
     app.click(preview.get_by_role("button", name="Check answer"))

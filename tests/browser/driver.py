@@ -201,10 +201,14 @@ class Learner:
         page.wait_for_timeout(100)
 
     def _select(self, box: Locator, label: str, option: str) -> None:
-        combobox = box.get_by_role("combobox", name=label, exact=True)
+        self.pick(box.get_by_role("combobox", name=label, exact=True), option, label=label)
+
+    def pick(self, combobox: Locator, option: str, *, label: str = "") -> None:
+        """Open ``combobox`` and choose ``option``; a list that opens while the page still scrolls
+        closes again, so the list is opened once more until the option shows."""
         choice = self.page.get_by_role("option", name=option, exact=True)
         try:
-            for _ in range(3):  # a list that opens while the page still scrolls closes again: settle, then open
+            for _ in range(3):
                 combobox.scroll_into_view_if_needed()
                 self.page.wait_for_timeout(250)
                 combobox.click()
@@ -217,7 +221,7 @@ class Learner:
         except Exception:
             self.page.screenshot(path=str(self.shots / "select-failure.png"))
             shown = self.page.get_by_role("option").all_inner_texts()
-            raise AssertionError(f"no option {option!r} for {label!r}; options shown: {shown}") from None
+            raise AssertionError(f"no option {option!r} for {label or 'the list'!r}; options shown: {shown}") from None
 
     def submit_answer(self, box: Locator, label: str) -> None:
         self.click(box.get_by_role("button", name=label, exact=True))

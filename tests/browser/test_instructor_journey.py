@@ -192,8 +192,8 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     for number, (text, choice, feedback) in enumerate(ITEMS):
         app.fill(texts.nth(number), text)
         belongs = page.get_by_role("combobox", name="Belongs to").nth(number)
-        belongs.click()
-        app.click(page.get_by_role("option", name=f"{CHOICES[choice]} (c{choice + 1})", exact=True))
+        app.pick(belongs, f"{CHOICES[choice]} (c{choice + 1})", label="Belongs to")
+        app.idle()
         app.fill(page.get_by_role("textbox", name="Feedback", exact=True).nth(number), feedback)
     app.fill(page.get_by_role("textbox", name="Explanation"), EXPLANATION)
     app.click(page.get_by_role("radiogroup", name="Status").get_by_text("Active", exact=True))

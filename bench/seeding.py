@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
 from learning.bank import SCHEMA_FILE, SCHEMA_VERSION, bank_files
 from learning.grading import correct_response, grade
@@ -56,15 +56,6 @@ def _copy(shipped: list[dict], n: int) -> dict:
 def seed_answers(store: Store, course, user_ids: list[int], per_user: int) -> None:
     """Bulk-insert submitted practice attempts with ``per_user`` graded answers for each learner."""
     BulkAnswers(store, course).add(dict.fromkeys(user_ids, per_user))
-
-
-def wipe_postgres(url: str) -> None:
-    """Empty a PostgreSQL database a benchmark may wipe (``LEARNING_TEST_DATABASE_URL``)."""
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def seed_learners(store: Store, count: int, *, prefix: str) -> list[int]:

@@ -322,16 +322,21 @@ def _ordering_section(draft: Draft, course: Course, beside: Beside) -> None:
     _rows(draft, "items", beside, body, title=lambda position, values: f"Position {position + 1}")
 
 
+def _credit_and_feedback(draft: Draft, beside: Beside, row: str, path: str) -> None:
+    """The credit and feedback of an accepted answer or a numeric band, each with its problems."""
+    _number(draft, "credit", "Credit", row=row, rows="answers", min_value=0.0, max_value=1.0, step=0.25, format="%g")
+    beside(f"{path}.credit")
+    _text(draft, "feedback", "Feedback (optional)", beside, row=row, rows="answers")
+    beside(f"{path}.feedback")
+
+
 def _short_answer_section(draft: Draft, course: Course, beside: Beside) -> None:
     def body(row: str, path: str) -> None:
         _text(
             draft, "text", "Answer", beside, row=row, rows="answers", help="Case, accents and punctuation are ignored; * matches anything."
         )
         beside(f"{path}.text")
-        _number(draft, "credit", "Credit", row=row, rows="answers", min_value=0.0, max_value=1.0, step=0.25, format="%g")
-        beside(f"{path}.credit")
-        _text(draft, "feedback", "Feedback (optional)", beside, row=row, rows="answers")
-        beside(f"{path}.feedback")
+        _credit_and_feedback(draft, beside, row, path)
 
     _rows(draft, "answers", beside, body, title=lambda position, values: f"Accepted answer {position + 1}")
     _text(draft, "wrong_feedback", "Feedback for any other answer", beside)
@@ -364,10 +369,7 @@ def _numeric_section(draft: Draft, course: Course, beside: Beside) -> None:
                 _number(draft, "tolerance", "Tolerance ±", row=row, rows="answers", min_value=0.0, format="%g")
         for name in ("value", "tolerance", "min", "max"):
             beside(f"{path}.{name}")
-        _number(draft, "credit", "Credit", row=row, rows="answers", min_value=0.0, max_value=1.0, step=0.25, format="%g")
-        beside(f"{path}.credit")
-        _text(draft, "feedback", "Feedback (optional)", beside, row=row, rows="answers")
-        beside(f"{path}.feedback")
+        _credit_and_feedback(draft, beside, row, path)
 
     _rows(draft, "answers", beside, body, title=lambda position, values: f"Band {position + 1}")
     _text(draft, "wrong_feedback", "Feedback for any other number", beside)

@@ -28,9 +28,7 @@ from pydantic import ValidationError
 from learning.course import Course, question_problems
 from learning.lint import Finding, lint_question
 from learning.problems import Problem, in_plain_words, problems_from_validation
-from learning.questions import QUESTION_ADAPTER, QuestionBase, QuestionType, Status, dump_question
-
-_TYPE_TAGS = [t.value for t in QuestionType]
+from learning.questions import QUESTION_ADAPTER, TYPE_TAGS, QuestionBase, QuestionType, Status, dump_question
 
 ROW_FIELDS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SINGLE_CHOICE: ("options",),
@@ -226,7 +224,7 @@ def check_form(form: Mapping[str, Any], course: Course, *, file: str, new: bool 
     try:
         question = QUESTION_ADAPTER.validate_python(data)
     except ValidationError as error:
-        found = problems_from_validation(error, file=file, skip=_TYPE_TAGS, question=qid)
+        found = problems_from_validation(error, file=file, skip=TYPE_TAGS, question=qid)
         return FormCheck(question=None, problems=[in_plain_words(p) for p in found])
     problems = question_problems(course, question, file=file)
     if new and course.question(question.id) is not None:

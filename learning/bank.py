@@ -31,11 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from learning.errors import ConflictError, ContentError
 from learning.frozen import FrozenDict, FrozenList, by_id
 from learning.problems import Problem, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
-from learning.questions import QUESTION_ADAPTER, Question, QuestionBase, QuestionType, dump_question
+from learning.questions import QUESTION_ADAPTER, TYPE_TAGS, Question, QuestionBase, dump_question
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "schema.json"
-_TYPE_TAGS = [t.value for t in QuestionType]
 
 
 class BankFile(BaseModel):
@@ -125,7 +124,7 @@ def parse_bank_text(text: str, *, file: str) -> tuple[list[QuestionBase], list[P
         try:
             questions.append(QUESTION_ADAPTER.validate_python(entry))
         except ValidationError as error:
-            found = problems_from_validation(error, file=file, skip=_TYPE_TAGS, **where)
+            found = problems_from_validation(error, file=file, skip=TYPE_TAGS, **where)
             if not qid:
                 found = [p.model_copy(update={"field": f"questions[{position}]" + (f".{p.field}" if p.field else "")}) for p in found]
             problems += [_friendly(p) for p in found]
@@ -137,10 +136,10 @@ def _friendly(problem: Problem) -> Problem:
     message = problem.message
     if message.startswith("Input tag") and "does not match any of the expected tags" in message:
         tag = message.split("'")[1]
-        message = f"unknown question type {tag!r}; use one of {', '.join(_TYPE_TAGS)}"
+        message = f"unknown question type {tag!r}; use one of {', '.join(TYPE_TAGS)}"
         return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
     elif message.startswith("Unable to extract tag using discriminator"):
-        message = f"missing; use one of {', '.join(_TYPE_TAGS)}"
+        message = f"missing; use one of {', '.join(TYPE_TAGS)}"
         return problem.model_copy(update={"field": (problem.field + "." if problem.field else "") + "type", "message": message})
     return in_plain_words(problem)
 

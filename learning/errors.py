@@ -54,6 +54,10 @@ class AuthoringError(LearningError):
     answered it (so it can be retired but not deleted), or a move names no such lesson section."""
 
 
+class InterchangeError(LearningError):
+    """A file to import cannot be read at all (too big, not UTF-8, truncated, hostile XML)."""
+
+
 class AccountError(LearningError, ValueError):
     """An account or cohort cannot be created or changed; the message says why."""
 

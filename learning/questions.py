@@ -54,6 +54,10 @@ class QuestionType(enum.StrEnum):
     NUMERIC = "numeric"
 
 
+TYPE_TAGS: tuple[str, ...] = tuple(t.value for t in QuestionType)
+"""Every question type's ``type`` tag, in the order of :class:`QuestionType`."""
+
+
 class Status(enum.StrEnum):
     ACTIVE = "active"
     DRAFT = "draft"

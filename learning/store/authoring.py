@@ -13,7 +13,7 @@ first (author "bank file"), so even a question written by hand can be restored.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,6 +274,52 @@ class Authoring:
         self._record(actor, recorded, note=notes, now=now)
         return saved
 
+    def import_questions(
+        self,
+        actor: Author,
+        questions: Sequence[QuestionBase],
+        *,
+        updates: Collection[str] = (),
+        note: str,
+        now: datetime | None = None,
+    ) -> list[Saved]:
+        """Save imported questions: one atomic save per bank file, each question recorded in the
+        history with ``note`` (such as "imported from questions.gift.txt").
+
+        A new question goes to its lesson's file at version 1; a question whose id is in
+        ``updates`` replaces the bank's question of that id where it lives (its version bumped).
+
+        Raises:
+            AccessDenied: the actor is not an active instructor.
+            AuthoringError: an update names a question the bank does not have.
+            ConflictError: a file changed while the import was saving it (what was saved stays
+                saved), or a new id is already used (the import was read before another save).
+        """
+        self._require_author(actor)
+        course = self.course()
+        bank_dir = self._bank_dir(course)
+        updating = set(updates)
+        puts: dict[Path, list[QuestionBase]] = defaultdict(list)
+        for question in questions:
+            if question.id in updating:
+                path = self._file_of(course, question.id)
+                if path is None:
+                    raise AuthoringError(f'there is no question "{question.id}" in the bank to update')
+            else:
+                path = bank_dir / f"{question.lesson}.json"
+            puts[path].append(question)
+        saved: list[Saved] = []
+        for path in sorted(puts, key=lambda p: p.name):
+            snapshot = read_bank_file(path)
+            before = {q.id: q for q in snapshot.questions}
+            written_at = _modified(path)
+            rewritten = rewrite_bank_file(path, base_digest=snapshot.digest, put=puts[path])
+            changed = [q for q in rewritten.questions if q.id not in before or before[q.id].version != q.version]
+            recorded = [(q, before.get(q.id), written_at) for q in changed]
+            self._record(actor, recorded, note=note, now=now)
+            saved.extend(Saved(question=q, digest=rewritten.digest, file=display_path(path)) for q in rewritten.questions)
+        return saved
+
     # --- history ----------------------------------------------------------------------------
 
     def history(self, actor: Author, question_id: str) -> list[HistoryEntry]:
@@ -360,6 +406,16 @@ class Authoring:
         """Whether any learner has answered this question (in any attempt, at any version)."""
         with self.db.read() as session:
             return session.scalar(select(AnswerRow.id).where(AnswerRow.question_id == question_id).limit(1)) is not None
+
+    def used_ids(self) -> set[str]:
+        """Every question id the bank has ever given: in the bank files, the history (deleted
+        drafts included) and learners' answers. None of them is given to a new question."""
+        course = self.course()
+        used = set(bank_ids(self._bank_dir(course))) | {q.id for q in course.questions}
+        with self.db.read() as session:
+            for column in (QuestionHistoryRow.question_id, AnswerRow.question_id, QuestionSnapshotRow.question_id):
+                used |= set(session.scalars(select(column).distinct()))
+        return used
 
     def suggest_id(self, lesson_id: str) -> str:
         """A new id for a question of the lesson, such as ``deep-tissue-13``: past every id of

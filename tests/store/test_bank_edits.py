@@ -204,3 +204,24 @@ def test_learners_and_disabled_instructors_may_not_write_or_read_history(store, 
         store.authoring.history(learner, "sample-true-false")
     assert read_bank_file(bank / "goals.json").digest == digest
     assert store.authoring.history(instructor, "sample-true-false") == []
+
+
+def test_an_import_saves_each_file_once_and_records_every_question(store, instructor, bank) -> None:
+    updated, _ = _edit(bank, prompt="Imported prompt?")
+    new = build("true_false", id="goals-07", prompt="A new imported question?", status="draft")
+    saved = store.authoring.import_questions(instructor, [new, updated], updates={"sample-true-false"}, note="imported from q.gift.txt", now=NOW)
+    assert sorted((s.question.id, s.version) for s in saved) == [("goals-07", 1), ("sample-true-false", 2)]
+    assert store.attempts.course().question("goals-07").status is Status.DRAFT
+    assert [(h.version, h.note) for h in store.authoring.history(instructor, "goals-07")] == [(1, "imported from q.gift.txt")]
+    assert [h.version for h in store.authoring.history(instructor, "sample-true-false")] == [2, 1]
+    assert "goals-07" in store.authoring.used_ids()
+
+
+def test_an_import_is_refused_to_a_learner(store, learner) -> None:
+    with pytest.raises(AccessDenied):
+        store.authoring.import_questions(learner, [build("true_false", id="goals-07")], note="imported")
+
+
+def test_an_update_of_a_question_the_bank_lacks_is_refused(store, instructor) -> None:
+    with pytest.raises(AuthoringError, match="no question"):
+        store.authoring.import_questions(instructor, [build("true_false", id="goals-07")], updates={"goals-07"}, note="imported")

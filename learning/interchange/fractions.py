@@ -1,0 +1,29 @@
+"""Moodle's grade fractions: the only credits Moodle accepts for an answer.
+
+Moodle stops an import on any other value, so a writer snaps each weight or credit to the
+nearest allowed fraction (:func:`snap`) and reports every one it changed.
+"""
+
+from __future__ import annotations
+
+MOODLE_FRACTIONS: tuple[float, ...] = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)  # fmt: skip
+ALLOWED: tuple[float, ...] = tuple(sorted({*MOODLE_FRACTIONS, *(-f for f in MOODLE_FRACTIONS)}))
+TOLERANCE = 1e-6
+
+
+def snap(value: float) -> float:
+    """The allowed fraction nearest ``value`` (the larger one on a tie), e.g. 0.35 → 0.4, -0.33 → -0.3333333."""
+    return min(ALLOWED, key=lambda allowed: (abs(allowed - value), -allowed))
+
+
+def is_allowed(value: float) -> bool:
+    """Whether Moodle accepts ``value`` as it is (within a millionth, as Moodle compares)."""
+    return abs(snap(value) - value) <= TOLERANCE
+
+
+def as_percent(value: float) -> str:
+    """A fraction as Moodle writes a percentage: ``0.3333333`` → ``33.33333``, ``1`` → ``100``."""
+    return f"{value * 100:.5f}".rstrip("0").rstrip(".")

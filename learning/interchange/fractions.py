@@ -15,7 +15,7 @@ TOLERANCE = 1e-6
 
 
 def snap(value: float) -> float:
-    """The allowed fraction nearest ``value`` (the larger one on a tie), e.g. 0.35 → 0.4, -0.33 → -0.3333333."""
+    """The allowed fraction nearest ``value`` (the larger one on a tie), e.g. 0.35 → 0.3333333, 0.93 → 0.9."""
     return min(ALLOWED, key=lambda allowed: (abs(allowed - value), -allowed))
 
 

@@ -377,6 +377,8 @@ class Rewritten:
 
     questions: list[QuestionBase]
     digest: str
+    before: bytes | None = None
+    """The file's content before the save (None when the save created it), to undo the save."""
 
 
 def rewrite_bank_file(
@@ -442,7 +444,24 @@ def rewrite_bank_file(
                 rendered.append(saved[question.id])
         text = render_bank(rendered)
         write_atomically(path, text)
-        return Rewritten(questions=[saved[q.id] for q in put], digest=digest_of(text.encode("utf-8")))
+        return Rewritten(questions=[saved[q.id] for q in put], digest=digest_of(text.encode("utf-8")), before=data)
+
+
+def undo_rewrite(path: Path, rewritten: Rewritten) -> bool:
+    """Put back what the file held before ``rewritten`` (remove a file the save created), unless
+    it has changed since: a later save is never undone. Returns whether the file was put back."""
+    with _lock(path):
+        try:
+            current = digest_of(path.read_bytes())
+        except FileNotFoundError:
+            return False
+        if current != rewritten.digest:
+            return False
+        if rewritten.before is None:
+            path.unlink()
+        else:
+            write_atomically(path, rewritten.before.decode("utf-8"))
+        return True
 
 
 def find_question_file(folder: Path, question_id: str) -> Path | None:

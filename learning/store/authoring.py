@@ -12,8 +12,9 @@ first (author "bank file"), so even a question written by hand can be restored.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learning.authoring import LastEdit, next_id
-from learning.bank import BankSnapshot, bank_ids, display_path, file_has_id, find_question_file, read_bank_file, rewrite_bank_file
+from learning.bank import (
+    BankSnapshot,
+    Rewritten,
+    bank_ids,
+    display_path,
+    file_has_id,
+    find_question_file,
+    read_bank_file,
+    rewrite_bank_file,
+    undo_rewrite,
+)
 from learning.course import Course
 from learning.errors import AccessDenied, AuthoringError
 from learning.questions import QUESTION_ADAPTER, QuestionBase, Status, dump_question
@@ -75,6 +86,30 @@ class HistoryEntry(BaseModel):
     author_id: int | None = None
     saved_at: datetime
     note: str = ""
+
+
+@dataclass
+class _Batch:
+    """The bank files one change has saved so far, and the saves to record."""
+
+    rewrites: list[tuple[Path, Rewritten]] = field(default_factory=list)
+    recorded: list[tuple[QuestionBase, QuestionBase | None, datetime | None]] = field(default_factory=list)
+
+    def rewrite(
+        self,
+        path: Path,
+        *,
+        base_digest: str | None,
+        put: Sequence[QuestionBase] = (),
+        remove: Collection[str] = (),
+        arriving: Collection[str] = (),
+    ) -> Rewritten:
+        rewritten = rewrite_bank_file(path, base_digest=base_digest, put=put, remove=remove, arriving=arriving)
+        self.rewrites.append((path, rewritten))
+        return rewritten
+
+    def record(self, saved: QuestionBase, before: QuestionBase | None, written_at: datetime | None) -> None:
+        self.recorded.append((saved, before, written_at))
 
 
 @dataclass
@@ -161,11 +196,21 @@ class Authoring:
         path = self._file_of(course, question.id) or self._bank_dir(course) / f"{question.lesson}.json"
         before = _find(read_bank_file(path), question.id)
         written_at = _modified(path)
-        rewritten = rewrite_bank_file(path, base_digest=base_digest, put=[question])
-        saved = rewritten.questions[0]
-        if before is None or saved.version != before.version:
-            self._record(actor, [(saved, before, written_at)], note=note, now=now)
-        return Saved(question=saved, digest=rewritten.digest, file=display_path(path))
+        target = self._bank_dir(course) / f"{question.lesson}.json"
+        with self._saving(actor, note=note, now=now) as batch:
+            if before is not None and question.lesson != before.lesson and target != path and path.name == f"{before.lesson}.json":
+                # A new lesson: the question moves to that lesson's file (written first, so it is
+                # never missing from the bank), then leaves its old one.
+                moved = question.model_copy(update={"version": before.version + 1})
+                arrived = batch.rewrite(target, base_digest=read_bank_file(target).digest, put=[moved], arriving={question.id})
+                batch.rewrite(path, base_digest=base_digest, remove={question.id})
+                saved, digest, path = arrived.questions[0], arrived.digest, target
+            else:
+                rewritten = batch.rewrite(path, base_digest=base_digest, put=[question])
+                saved, digest = rewritten.questions[0], rewritten.digest
+            if before is None or saved.version != before.version:
+                batch.record(saved, before, written_at)
+        return Saved(question=saved, digest=digest, file=display_path(path))
 
     def restore(self, actor: Author, question_id: str, version: int, *, base_digest: str | None, now: datetime | None = None) -> Saved:
         """Save the content a question had at ``version`` as its newest version.
@@ -204,8 +249,9 @@ class Authoring:
             raise AuthoringError(f'question "{question_id}" is {question.status.value}: only a draft can be deleted; retire it instead')
         if self.answered(question_id):
             raise AuthoringError(f'learners have answered question "{question_id}": it can be retired but not deleted')
-        rewrite_bank_file(path, base_digest=snapshot.digest, remove={question_id})
-        self._record(actor, [(question, None, None)], note="deleted", now=now)
+        with self._saving(actor, note="deleted", now=now) as batch:
+            batch.rewrite(path, base_digest=snapshot.digest, remove={question_id})
+            batch.record(question, None, None)
 
     def bulk(
         self,
@@ -232,7 +278,8 @@ class Authoring:
             AccessDenied: the actor is not an active instructor.
             AuthoringError: a question is not in the bank, the tag is not a valid tag, or the
                 lesson section does not exist.
-            ConflictError: a file changed while the change was being made (what was saved stays saved).
+            ConflictError: a file changed while the change was being made; the files this change
+                had already saved are put back, so nothing of it is saved.
         """
         self._require_author(actor)
         course = self.course()
@@ -260,18 +307,17 @@ class Authoring:
                 changes[target].arriving.add(question_id)
                 changes[path].remove.add(question_id)
         saved: list[Saved] = []
-        recorded: list[tuple[QuestionBase, QuestionBase | None, datetime | None]] = []
         # Files that receive questions first: until their old file drops them, they are in both
         # (the first in name order is served), never in neither.
-        for path in sorted(changes, key=lambda p: (not changes[p].arriving, p.name)):
-            change = changes[path]
-            if path not in digests:
-                digests[path] = read_bank_file(path).digest
-            rewritten = rewrite_bank_file(path, base_digest=digests[path], put=change.put, remove=change.remove, arriving=change.arriving)
-            for question in rewritten.questions:
-                saved.append(Saved(question=question, digest=rewritten.digest, file=display_path(path)))
-                recorded.append((question, originals[question.id][0], originals[question.id][1]))
-        self._record(actor, recorded, note=notes, now=now)
+        with self._saving(actor, note=notes, now=now) as batch:
+            for path in sorted(changes, key=lambda p: (not changes[p].arriving, p.name)):
+                change = changes[path]
+                if path not in digests:
+                    digests[path] = read_bank_file(path).digest
+                rewritten = batch.rewrite(path, base_digest=digests[path], put=change.put, remove=change.remove, arriving=change.arriving)
+                for question in rewritten.questions:
+                    saved.append(Saved(question=question, digest=rewritten.digest, file=display_path(path)))
+                    batch.record(question, *originals[question.id])
         return saved
 
     def import_questions(
@@ -292,8 +338,8 @@ class Authoring:
         Raises:
             AccessDenied: the actor is not an active instructor.
             AuthoringError: an update names a question the bank does not have.
-            ConflictError: a file changed while the import was saving it (what was saved stays
-                saved), or a new id is already used (the import was read before another save).
+            ConflictError: a file changed while the import was saving it, or a new id is already
+                used (the import was read before another save); nothing of the import is saved.
         """
         self._require_author(actor)
         course = self.course()
@@ -309,15 +355,16 @@ class Authoring:
                 path = bank_dir / f"{question.lesson}.json"
             puts[path].append(question)
         saved: list[Saved] = []
-        for path in sorted(puts, key=lambda p: p.name):
-            snapshot = read_bank_file(path)
-            before = {q.id: q for q in snapshot.questions}
-            written_at = _modified(path)
-            rewritten = rewrite_bank_file(path, base_digest=snapshot.digest, put=puts[path])
-            changed = [q for q in rewritten.questions if q.id not in before or before[q.id].version != q.version]
-            recorded = [(q, before.get(q.id), written_at) for q in changed]
-            self._record(actor, recorded, note=note, now=now)
-            saved.extend(Saved(question=q, digest=rewritten.digest, file=display_path(path)) for q in rewritten.questions)
+        with self._saving(actor, note=note, now=now) as batch:
+            for path in sorted(puts, key=lambda p: p.name):
+                snapshot = read_bank_file(path)
+                before = {q.id: q for q in snapshot.questions}
+                written_at = _modified(path)
+                rewritten = batch.rewrite(path, base_digest=snapshot.digest, put=puts[path])
+                for question in rewritten.questions:
+                    if question.id not in before or before[question.id].version != question.version:
+                        batch.record(question, before.get(question.id), written_at)
+                saved.extend(Saved(question=q, digest=rewritten.digest, file=display_path(path)) for q in rewritten.questions)
         return saved
 
     # --- history ----------------------------------------------------------------------------
@@ -371,8 +418,26 @@ class Authoring:
             ).all()
         return {qid: LastEdit(version=version, author=name or label, saved_at=saved_at) for qid, version, saved_at, label, name in rows}
 
-    def _record(
-        self,
+    @contextlib.contextmanager
+    def _saving(self, actor: Author, *, note: str, now: datetime | None) -> Iterator[_Batch]:
+        """Bank file saves made in the block, recorded in the history in one database transaction
+        opened first: a database that cannot be written refuses the save before any file changes,
+        and if recording fails, or a later file of the same change conflicts, the files already
+        saved are put back (unless someone saved them since), so no save goes unrecorded."""
+        batch = _Batch()
+        try:
+            with self.db.write() as session:
+                session.execute(select(1))  # the database is there and writable before a file changes
+                yield batch
+                self._add_history(session, actor, batch.recorded, note=note, now=now)
+        except BaseException:
+            for path, rewritten in reversed(batch.rewrites):
+                undo_rewrite(path, rewritten)
+            raise
+
+    @staticmethod
+    def _add_history(
+        session: Session,
         actor: Author,
         saves: list[tuple[QuestionBase, QuestionBase | None, datetime | None]],
         *,
@@ -387,18 +452,15 @@ class Authoring:
         when = now or datetime.now(UTC)
         author_id = None if isinstance(actor, CommandLine) else actor.id
         label = COMMAND_LINE_AUTHOR if isinstance(actor, CommandLine) else actor.display_name[:120]
-
-        def work(session: Session) -> None:
-            ids = {saved.id for saved, _, _ in saves}
-            known = set(session.scalars(select(QuestionHistoryRow.question_id).where(QuestionHistoryRow.question_id.in_(ids)).distinct()))
-            for saved, before, written_at in saves:
-                if before is not None and saved.id not in known and before.version != saved.version:
-                    at = min(written_at or when, when)
-                    session.add(_row(before, author_id=None, label=BANK_FILE_AUTHOR, at=at, note="as it was in the bank file"))
-                    known.add(saved.id)
-                session.add(_row(saved, author_id=author_id, label=label, at=when, note=note[:300]))
-
-        self.db.run_write(work)
+        ids = {saved.id for saved, _, _ in saves}
+        known = set(session.scalars(select(QuestionHistoryRow.question_id).where(QuestionHistoryRow.question_id.in_(ids)).distinct()))
+        for saved, before, written_at in saves:
+            if before is not None and saved.id not in known and before.version != saved.version:
+                at = min(written_at or when, when)
+                session.add(_row(before, author_id=None, label=BANK_FILE_AUTHOR, at=at, note="as it was in the bank file"))
+                known.add(saved.id)
+            session.add(_row(saved, author_id=author_id, label=label, at=when, note=note[:300]))
+        session.flush()
 
     # --- ids and answers --------------------------------------------------------------------
 

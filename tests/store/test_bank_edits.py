@@ -11,10 +11,10 @@ import pytest
 
 from learning import load_course
 from learning.bank import read_bank_file
-from learning.errors import AccessDenied, AuthoringError, ConflictError
+from learning.errors import AccessDenied, AuthoringError, ConflictError, StorageUnavailable
 from learning.questions import Status
 from learning.store import COMMAND_LINE, Role, Store, User
-from tests.conftest import NOW, build
+from tests.conftest import NOW, build, database_fault
 from tests.store.conftest import PASSWORD, practice_spec
 
 LATER = NOW + timedelta(hours=1)
@@ -209,7 +209,9 @@ def test_learners_and_disabled_instructors_may_not_write_or_read_history(store, 
 def test_an_import_saves_each_file_once_and_records_every_question(store, instructor, bank) -> None:
     updated, _ = _edit(bank, prompt="Imported prompt?")
     new = build("true_false", id="goals-07", prompt="A new imported question?", status="draft")
-    saved = store.authoring.import_questions(instructor, [new, updated], updates={"sample-true-false"}, note="imported from q.gift.txt", now=NOW)
+    saved = store.authoring.import_questions(
+        instructor, [new, updated], updates={"sample-true-false"}, note="imported from q.gift.txt", now=NOW
+    )
     assert sorted((s.question.id, s.version) for s in saved) == [("goals-07", 1), ("sample-true-false", 2)]
     assert store.attempts.course().question("goals-07").status is Status.DRAFT
     assert [(h.version, h.note) for h in store.authoring.history(instructor, "goals-07")] == [(1, "imported from q.gift.txt")]
@@ -225,3 +227,54 @@ def test_an_import_is_refused_to_a_learner(store, learner) -> None:
 def test_an_update_of_a_question_the_bank_lacks_is_refused(store, instructor) -> None:
     with pytest.raises(AuthoringError, match="no question"):
         store.authoring.import_questions(instructor, [build("true_false", id="goals-07")], updates={"goals-07"}, note="imported")
+
+
+def test_a_save_the_history_cannot_record_leaves_the_bank_file_as_it_was(store, instructor, bank) -> None:
+    before = (bank / "goals.json").read_bytes()
+    edited, digest = _edit(bank, prompt="Never recorded?")
+    with database_fault("INSERT"), pytest.raises(StorageUnavailable):
+        store.authoring.save(instructor, edited, base_digest=digest, now=NOW)
+    assert (bank / "goals.json").read_bytes() == before
+    assert store.authoring.history(instructor, "sample-true-false") == []
+
+
+def test_a_database_that_fails_after_the_file_is_written_gets_the_file_put_back(store, instructor, bank, monkeypatch) -> None:
+    before = (bank / "goals.json").read_bytes()
+    edited, digest = _edit(bank, prompt="Written, then the database failed?")
+
+    def fail(*args, **kwargs):
+        assert (bank / "goals.json").read_bytes() != before  # the file was already saved
+        raise StorageUnavailable("the learner records cannot be read or saved right now (disk full)")
+
+    monkeypatch.setattr(type(store.authoring), "_add_history", staticmethod(fail))
+    with pytest.raises(StorageUnavailable):
+        store.authoring.save(instructor, edited, base_digest=digest, now=NOW)
+    assert (bank / "goals.json").read_bytes() == before
+
+
+def test_a_bulk_change_whose_second_file_conflicts_saves_nothing(store, instructor, bank, monkeypatch) -> None:
+    goals, techniques = (bank / "goals.json").read_bytes(), (bank / "techniques.json").read_bytes()
+    real = read_bank_file
+
+    def stale_second_file(path):
+        snapshot = real(path)
+        if path.name == "techniques.json":  # someone saves this file between the read and the write
+            (bank / "techniques.json").write_bytes(techniques + b"\n")
+        return snapshot
+
+    monkeypatch.setattr("learning.store.authoring.read_bank_file", stale_second_file)
+    with pytest.raises(ConflictError):
+        store.authoring.bulk(instructor, ["sample-numeric", "tech-tf"], add_tag="x", now=NOW)
+    assert (bank / "goals.json").read_bytes() == goals
+    assert store.authoring.history(instructor, "sample-numeric") == []
+
+
+def test_an_edit_that_changes_the_lesson_moves_the_question_to_that_lessons_file(store, instructor, bank) -> None:
+    edited, digest = _edit(bank, lesson="techniques", section="first")
+    saved = store.authoring.save(instructor, edited, base_digest=digest, now=NOW)
+    assert (saved.file, saved.version) == ("quiz_bank/techniques.json", 2)
+    assert saved.digest == read_bank_file(bank / "techniques.json").digest
+    assert "sample-true-false" not in {q.id for q in read_bank_file(bank / "goals.json").questions}
+    course = store.attempts.course()
+    assert course.problems == [] and course.question("sample-true-false").lesson == "techniques"
+    assert [h.version for h in store.authoring.history(instructor, "sample-true-false")] == [2, 1]

@@ -13,7 +13,18 @@ import pytest
 
 from learning import QuizSpec, load_course
 from learning.errors import AccessDenied, ConflictError
-from learning.quiz_files import check_draft, create_quiz, read_quiz_file, render_quiz, save_quiz, slug, suggest_quiz_id
+from learning.quiz_files import (
+    BLUEPRINT_COLUMNS,
+    blueprint_rows,
+    check_draft,
+    create_quiz,
+    read_quiz_file,
+    render_quiz,
+    rules_from_rows,
+    save_quiz,
+    slug,
+    suggest_quiz_id,
+)
 from tests.conftest import ROOT
 
 
@@ -145,3 +156,28 @@ def test_eligible_questions_are_counted_even_while_another_field_is_wrong(course
     draft = check_draft({"id": "x", "title": "", "lessons": ["techniques"]}, course)
     assert draft.spec is None and draft.eligible == 1
     assert check_draft({"id": "x", "title": "X", "pools": ["exam"]}, course).eligible == 0
+
+
+def test_the_blueprint_table_round_trips_a_spec_and_takes_a_row_typed_in_the_table() -> None:
+    import pandas as pd
+
+    course = load_course(lessons_dir=ROOT / "lessons", bank_dir=ROOT / "quiz_bank")
+    exam = course.quiz("final-exam")
+    assert exam is not None and exam.blueprint
+    # As the quiz builder's table holds it: one column per field, blank cells as pandas gives them.
+    table = pd.DataFrame(blueprint_rows(exam), columns=list(BLUEPRINT_COLUMNS))
+    added = {"label": " Trigger points ", "lessons": ["trigger-point-therapy", " "], "objectives": None, "tags": []}
+    added |= {"critical": None, "count": 2.0}
+    blank = {"label": None, "lessons": None, "objectives": None, "tags": None, "critical": None, "count": float("nan")}
+    edited = pd.concat([table, pd.DataFrame([added, blank])], ignore_index=True)
+    rules = rules_from_rows(edited.to_dict("records"))
+    assert rules[: len(exam.blueprint)] == [r.model_dump(exclude_defaults=True) for r in exam.blueprint]
+    assert rules[len(exam.blueprint) :] == [{"label": "Trigger points", "lessons": ["trigger-point-therapy"], "count": 2}]
+
+
+def test_a_blueprint_row_with_a_bad_count_is_named_by_its_rule_and_field() -> None:
+    course = load_course(lessons_dir=ROOT / "lessons", bank_dir=ROOT / "quiz_bank")
+    rows = [{"label": "Any", "lessons": ["swedish-massage"], "count": 1.5}, {"label": "Nothing chosen", "count": 1}]
+    data = {"id": "week-2", "title": "Week 2", "question_count": 5, "blueprint": rules_from_rows(rows)}
+    fields = {p.field for p in check_draft(data, course).errors}
+    assert "blueprint[0].count" in fields and "blueprint[1]" in fields, fields

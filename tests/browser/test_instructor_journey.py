@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -30,7 +31,8 @@ from learning.zones import shown, to_utc
 from tests.browser.conftest import ARTIFACTS, serve
 from tests.browser.driver import Learner
 from tests.browser.test_journeys import VIEWPORTS, _axe
-from tests.conftest import ROOT
+from tests.conftest import ROOT, skip_or_fail
+from tests.store.conftest import PG_ENV, reset_postgres
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +60,26 @@ class Server:
     bank: Path
 
 
+DATABASES = {"desktop": "sqlite", "phone": "postgresql"}
+"""The journey on a desktop keeps its records in SQLite, on a phone in PostgreSQL, so each
+database serves the whole instructor's side once."""
+
+
 @pytest.fixture
-def server(chromium, tmp_path) -> Iterator[Server]:
+def server(chromium, tmp_path, request) -> Iterator[Server]:
     """The app on a fresh database and a copy of the course folders, which the journey writes to."""
     lessons, bank = tmp_path / "lessons", tmp_path / "quiz_bank"
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quiz_bank", bank)
-    with serve(tmp_path, LEARNING_LESSONS_DIR=str(lessons), LEARNING_BANK_DIR=str(bank)) as url:
-        yield Server(url, f"sqlite:///{tmp_path / 'records.db'}", lessons, bank)
+    database_url = f"sqlite:///{tmp_path / 'records.db'}"
+    if DATABASES[request.node.callspec.params["viewport"]] == "postgresql":
+        database_url = os.environ.get(PG_ENV) or ""
+        if not database_url:
+            skip_or_fail(f"the phone journey keeps its records in PostgreSQL and needs {PG_ENV} (a database it may wipe)")
+        reset_postgres(database_url)
+    settings = {"LEARNING_LESSONS_DIR": str(lessons), "LEARNING_BANK_DIR": str(bank), "LEARNING_DATABASE_URL": database_url}
+    with serve(tmp_path, **settings) as url:
+        yield Server(url, database_url, lessons, bank)
 
 
 def _add_instructor(server: Server, username: str) -> None:
@@ -104,8 +118,12 @@ class Instructor(Learner):
 
     def fill(self, target: Locator, text: str) -> None:
         """Type into a field and leave it, so the app runs with the new value; once more if a run
-        that was under way drew the field again without it (as a person would type it again)."""
-        for _ in range(2):
+        that was under way drew the field again without it (as a person would type it again,
+        and with a warning in the test report, so a pattern would show)."""
+        self.idle()
+        for attempt in range(2):
+            if attempt:
+                warnings.warn(f"typed text was drawn back as {target.input_value()!r}; typing it again", stacklevel=2)
             target.fill(text)
             target.press("Tab")
             self.idle()
@@ -138,7 +156,7 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     def look(name: str, *, axe: bool = False) -> None:
         app.screenshot(f"instructor-{viewport}-{name}")
         problems.extend(f"{name}: {p}" for p in app.overflow())
-        if axe and viewport == "desktop":
+        if axe:
             access.extend(f"{name}: {v}" for v in _axe(page))
 
     def readme_shot(name: str, *, at: Locator | None = None) -> None:

@@ -339,7 +339,8 @@ def _editor(user: User, course: Course, cohorts: list[Cohort], zone: ZoneInfo, z
     slot("classes")
 
     draft = check_draft(data, course)
-    _show_problems(draft, slots)
+    # A new quiz starts without a title: say it is needed, without an error before anything is typed.
+    _show_problems(draft, slots, gentle={"title"} if base is None and not (data["title"] or "").strip() else set())
     _finish(user, course, draft, prefix, base, digest)
 
 
@@ -368,7 +369,8 @@ def _moment(label: str, value: datetime | None, key: str, zone: ZoneInfo, *, def
     return to_utc(day, clock or default, zone).isoformat()
 
 
-def _show_problems(draft: Draft, slots: dict[str, Any]) -> None:
+def _show_problems(draft: Draft, slots: dict[str, Any], *, gentle: set[str]) -> None:
+    """Each problem beside its field; a field in ``gentle`` (empty and not typed in yet) only says it is needed."""
     for name, place in slots.items():
         if name == "eligible":
             continue
@@ -376,7 +378,9 @@ def _show_problems(draft: Draft, slots: dict[str, Any]) -> None:
         errors = [_message(p) for p in found if p.is_error]
         warnings = [_message(p) for p in found if not p.is_error]
         with place.container():
-            if errors:
+            if errors and name in gentle:
+                st.caption(f"A {name} is needed to save the quiz.")
+            elif errors:
                 st.error("\n\n".join(errors), icon=":material/error:")
             if warnings:
                 st.warning("\n\n".join(warnings), icon=":material/warning:")

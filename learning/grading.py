@@ -19,9 +19,10 @@ names here are kept for callers that import them.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -154,17 +155,41 @@ def short_answer_matches(pattern: str, text: str) -> bool:
     return re.fullmatch(regex, normalise(text)) is not None
 
 
+def best_short_answer(question: ShortAnswerQuestion, text: str) -> int | None:
+    """The index of the accepted answer that ``text`` earns credit by: of those it matches, the
+    first with the most credit; None when it matches none."""
+    matches = [i for i, a in enumerate(question.answers) if short_answer_matches(a.text, text)]
+    return max(matches, key=lambda i: question.answers[i].credit, default=None)
+
+
+def best_band(question: NumericQuestion, value: float) -> int | None:
+    """The index of the band ``value`` earns credit by: of those containing it, the first with
+    the most credit; None when it is in none."""
+    bands = [i for i, a in enumerate(question.answers) if a.contains(value)]
+    return max(bands, key=lambda i: question.answers[i].credit, default=None)
+
+
+def matched_answer(question: ShortAnswerQuestion | NumericQuestion, response: Mapping[str, object]) -> tuple[int | None, str]:
+    """Which accepted answer or band a stored response matched, and the response as shown."""
+    if isinstance(question, ShortAnswerQuestion):
+        text = str(response.get("text", ""))
+        return best_short_answer(question, text), text.strip()
+    value = response.get("value")
+    number = float(value) if isinstance(value, int | float) else math.nan
+    return (best_band(question, number) if math.isfinite(number) else None), _number(number) if math.isfinite(number) else str(value)
+
+
 def _short_answer(question: ShortAnswerQuestion, response: ShortAnswerResponse) -> Outcome:
-    matches = [a for a in question.answers if short_answer_matches(a.text, response.text)]
-    best = max(matches, key=lambda a: a.credit, default=None)
+    index = best_short_answer(question, response.text)
+    best = question.answers[index] if index is not None else None
     if best is None:
         return 0.0, [ChoiceFeedback(choice=response.text, text=response.text, correct=False, feedback=question.wrong_feedback)]
     return best.credit, [ChoiceFeedback(choice=response.text, text=response.text, correct=best.credit == 1.0, feedback=best.feedback)]
 
 
 def _numeric(question: NumericQuestion, response: NumericResponse) -> Outcome:
-    bands = [a for a in question.answers if a.contains(response.value)]
-    best = max(bands, key=lambda a: a.credit, default=None)
+    index = best_band(question, response.value)
+    best = question.answers[index] if index is not None else None
     shown = _number(response.value) + (f" {question.unit}" if question.unit else "")
     if best is None:
         return 0.0, [ChoiceFeedback(choice=str(response.value), text=shown, correct=False, feedback=question.wrong_feedback)]

@@ -56,6 +56,20 @@ class GradingMethod(enum.StrEnum):
     AVERAGE = "average"
 
 
+class WhichAttempts(enum.StrEnum):
+    """Which submitted attempts item analysis uses: the one each learner's grade counts, or all."""
+
+    FIRST = "first"
+    HIGHEST = "highest"
+    LAST = "last"
+    ALL = "all"
+
+    @classmethod
+    def counted_by(cls, method: GradingMethod) -> WhichAttempts:
+        """The attempts a quiz's grading method counts (an average counts them all), as Moodle chooses by default."""
+        return {GradingMethod.FIRST: cls.FIRST, GradingMethod.HIGHEST: cls.HIGHEST, GradingMethod.LAST: cls.LAST}.get(method, cls.ALL)
+
+
 class Window(enum.StrEnum):
     """Where a moment falls in a quiz's window: before it opens, while open, or after it closed."""
 
@@ -618,3 +632,18 @@ def overall_score(scores: Sequence[float], method: GradingMethod) -> float | Non
         case GradingMethod.AVERAGE:
             return sum(scores) / len(scores)
     raise ValueError(method)
+
+
+def counted_attempts(scores: Sequence[tuple[str, float]], which: WhichAttempts) -> list[str]:
+    """The ids of one learner's submitted attempts that item analysis uses, from ``(id, score)``
+    in the order taken: the first, the highest (the earliest of equal ones), the last, or all."""
+    if not scores or which is WhichAttempts.ALL:
+        return [attempt_id for attempt_id, _ in scores]
+    match which:
+        case WhichAttempts.FIRST:
+            return [scores[0][0]]
+        case WhichAttempts.LAST:
+            return [scores[-1][0]]
+        case _:
+            best = max(score for _, score in scores)
+            return [next(attempt_id for attempt_id, score in scores if score == best)]

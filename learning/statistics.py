@@ -150,7 +150,8 @@ def item_analysis(marks: Marks, *, guesses: Mapping[str, float | None] | None = 
     covariances: dict[str, float | None] = {}
     ids, starts = _groups(marks.question)
     order = np.argsort(marks.question, kind="stable")
-    for question_id, start, end in zip(ids, starts, [*starts[1:], len(order)], strict=True):
+    ends = [*starts[1:], len(order)] if ids else []
+    for question_id, start, end in zip(ids, starts, ends, strict=True):
         chosen = order[start:end]
         figures, cov_total = _question(marks, chosen, totals, max_totals)
         covariances[question_id] = cov_total

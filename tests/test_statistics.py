@@ -115,6 +115,11 @@ def test_randomly_drawn_questions_use_each_questions_own_attempts_and_positions_
     assert analysis.quiz.cic == pytest.approx(100 * expected)
 
 
+def test_no_attempts_give_an_empty_report() -> None:
+    analysis = item_analysis(Marks.of([]))
+    assert analysis.questions == [] and (analysis.quiz.attempts, analysis.quiz.mean, analysis.quiz.cic) == (0, None, None)
+
+
 def test_a_question_against_the_total_has_no_effective_weight_and_is_flagged() -> None:
     columns = {"good1": [1, 1, 1, 0, 0, 0], "good2": [1, 1, 0, 1, 0, 0], "bad": [0, 0, 0, 1, 1, 1]}
     analysis = item_analysis(_marks(columns, dict.fromkeys(columns, 1.0)))

@@ -21,6 +21,7 @@ from learning.store.database import Database
 from learning.store.exports import Exports
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
+from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
 
 
 class Store:
@@ -35,6 +36,7 @@ class Store:
         self.progress = Progress(database, self.accounts, course)
         self.exports = Exports(database, self.accounts, course, site_url=settings.site_url)
         self.authoring = Authoring(database, self.accounts, course)
+        self.statistics = Statistics(database, self.accounts, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -65,11 +67,14 @@ __all__ = [
     "LessonStatus",
     "ObjectiveMastery",
     "Progress",
+    "QuestionReport",
     "QuizStanding",
     "Review",
     "ReviewSummary",
     "Role",
     "Saved",
+    "Statistics",
+    "StatisticsReport",
     "Store",
     "StoredAttempt",
     "User",

@@ -1,0 +1,93 @@
+"""Item analysis over stored attempts: whose attempts, which ones, access, and the cache."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from learning.errors import AccessDenied
+from learning.quiz import WhichAttempts
+from learning.store import COMMAND_LINE, Role
+from tests.conftest import NOW
+from tests.store.conftest import PASSWORD, practice_spec
+
+SC, TF, NUM = "sample-single-choice", "sample-true-false", "sample-numeric"
+
+
+def _take(store, user, *, single: str, true_false: bool, hours: float, minute: int = 0) -> None:
+    spec = practice_spec()
+    at = NOW + timedelta(minutes=minute)
+    attempt = store.attempts.start(user, spec, now=at)
+    store.attempts.answer(user, attempt.id, SC, {"type": "single_choice", "option": single}, now=at)
+    store.attempts.answer(user, attempt.id, TF, {"type": "true_false", "value": true_false}, now=at)
+    store.attempts.answer(user, attempt.id, NUM, {"type": "numeric", "value": hours}, now=at)
+    store.attempts.submit(user, attempt.id, now=at + timedelta(seconds=30))
+
+
+@pytest.fixture
+def classes(store, instructor):
+    """Class A: six learners, the three strongest of whom pick the same wrong option; class B: two who get all right."""
+    a = store.accounts.create_cohort(instructor, "Class A", now=NOW)
+    b = store.accounts.create_cohort(instructor, "Class B", now=NOW)
+    plan = [("b", True, 500), ("b", True, 500), ("b", True, 500), ("a", True, 0), ("a", False, 0), ("a", False, 0)]
+    for n, (single, true_false, hours) in enumerate(plan):
+        user = store.accounts.create(f"learner-a{n}", PASSWORD, role=Role.LEARNER, now=NOW)
+        store.accounts.join_cohort(user, a.code, now=NOW)
+        _take(store, user, single=single, true_false=true_false, hours=hours)
+    for n in range(2):
+        user = store.accounts.create(f"learner-b{n}", PASSWORD, role=Role.LEARNER, now=NOW)
+        store.accounts.join_cohort(user, b.code, now=NOW)
+        _take(store, user, single="a", true_false=True, hours=500)
+    return a, b
+
+
+def test_a_class_report_uses_only_its_learners_and_flags_the_misleading_option(store, instructor, classes) -> None:
+    a, _ = classes
+    report = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    assert (report.learners, report.analysis.quiz.attempts, report.which) == (6, 6, WhichAttempts.HIGHEST)
+    figures = {q.question_id: q for q in report.analysis.questions}
+    assert figures[SC].attempts == 6 and figures[SC].facility == pytest.approx(0.5)
+    assert figures[TF].facility == pytest.approx(4 / 6)
+    assert figures["sample-ordering"].facility == 0.0  # drawn but never answered: no marks
+    options = {o.key: o for o in report.questions[SC].options.options}
+    assert (options["a"].count, options["b"].count, options["c"].count) == (3, 3, 0)
+    assert options["b"].point_biserial > 0.5
+    assert any("chosen more by stronger learners" in f for f in report.questions[SC].flags), report.questions[SC].flags
+    assert any("distracts almost no one" in f for f in report.questions[SC].flags)
+    everyone = store.statistics.report(instructor, "goals-practice")
+    assert everyone.analysis.quiz.attempts == 8
+
+
+def test_which_attempts_are_used(store, instructor, classes) -> None:
+    a, _ = classes
+    weakest = store.accounts.sign_in("learner-a5", PASSWORD, now=NOW)
+    _take(store, weakest, single="a", true_false=True, hours=500, minute=10)  # a better second attempt
+    counted = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    every = store.statistics.report(instructor, "goals-practice", cohort_id=a.id, which=WhichAttempts.ALL)
+    first = store.statistics.report(instructor, "goals-practice", cohort_id=a.id, which=WhichAttempts.FIRST)
+    assert (counted.analysis.quiz.attempts, every.analysis.quiz.attempts, first.analysis.quiz.attempts) == (6, 7, 6)
+    tf = {r.which: next(q for q in r.analysis.questions if q.question_id == TF).facility for r in (counted, first)}
+    assert tf[WhichAttempts.HIGHEST] == pytest.approx(5 / 6) and tf[WhichAttempts.FIRST] == pytest.approx(4 / 6)
+
+
+def test_only_instructors_of_the_class_may_see_it(store, instructor, learner, classes) -> None:
+    a, _ = classes
+    with pytest.raises(AccessDenied):
+        store.statistics.report(learner, "goals-practice", cohort_id=a.id)
+    other = store.accounts.create("casey", PASSWORD, role=Role.INSTRUCTOR, now=NOW)
+    with pytest.raises(AccessDenied):
+        store.statistics.report(other, "goals-practice", cohort_id=a.id)
+    assert store.statistics.report(other, "goals-practice").analysis.quiz.attempts == 0  # no classes, no learners
+    assert store.statistics.report(COMMAND_LINE, "goals-practice").analysis.quiz.attempts == 8
+
+
+def test_a_report_is_cached_until_a_new_submission(store, instructor, classes) -> None:
+    a, _ = classes
+    first = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    assert store.statistics.report(instructor, "goals-practice", cohort_id=a.id) is first
+    newcomer = store.accounts.create("late", PASSWORD, role=Role.LEARNER, now=NOW)
+    store.accounts.join_cohort(newcomer, a.code, now=NOW)
+    _take(store, newcomer, single="a", true_false=True, hours=500, minute=20)
+    again = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    assert again is not first and again.analysis.quiz.attempts == 7

@@ -389,7 +389,7 @@ def _read_multichoice(element: Element, reader: _Reader, extra: dict[str, Any], 
         option: dict[str, Any] = {
             "id": mine.get("id") or _letter(position),
             "text": reader.markdown(answer, default_format=question_format),
-            "correct": fraction > 1 - 1e-6 if single else fraction > 0,
+            "correct": fraction > 1 - 1e-6 if single else bool(mine.get("correct", fraction > 0)),
             "feedback": reader.markdown(answer.find("feedback"), default_format=question_format) or None,
         }
         if mine.get("pinned"):
@@ -703,16 +703,22 @@ def _write_choice(writer: _Writer, question: QuestionBase, extra: dict[str, Any]
     out.append(f"    <shuffleanswers>{'true' if question.shuffle else 'false'}</shuffleanswers>")
     out.append("    <answernumbering>abc</answernumbering>")
     weights = question.weights() if isinstance(question, MultipleResponseQuestion) else {}
+    own: list[dict[str, Any]] = []
     for position, option in enumerate(question.options):
         if single:
             percent = "100" if option.correct else "0"
         else:
             percent = writer.fraction(question, f"options[{position}].weight", weights[option.id])
         writer.text("answer", option.text, indent=2, attrs=f' fraction="{percent}"', extra=_feedback_xml(writer, option.feedback))
-    extra["options"] = [
-        {"id": o.id, **({"pinned": True} if o.pinned else {}), **({"weight": o.weight} if o.weight is not None else {})}
-        for o in question.options
-    ]
+        mine: dict[str, Any] = {"id": option.id}
+        if option.pinned:
+            mine["pinned"] = True
+        if option.weight is not None:
+            mine["weight"] = option.weight
+        if not single and option.correct != (float(percent) > 0):  # a tiny weight snapped to 0%
+            mine["correct"] = option.correct
+        own.append(mine)
+    extra["options"] = own
 
 
 def _feedback_xml(writer: _Writer, feedback: str | None) -> str:

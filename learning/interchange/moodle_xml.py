@@ -54,12 +54,14 @@ The bank's own fields
     ignores: ``<!-- learning: {json} -->``. The JSON holds the question's fields of
     :data:`learning.interchange.build.META_FIELDS` (id, version, lesson, section, objectives,
     tags, scenario...) that differ from their defaults, plus what makes the round trip exact:
-    option ids, pinned flags and exact weights (``options``), matching item and choice ids and
-    item feedback (``items``, ``choices``), ordering item ids (``items``), exact credits
-    (``credits``) and numeric ranges (``ranges``). A file written here and read back gives the
-    same questions. The comment is only trusted as far as it fits the question around it (same
-    number of answers...); its texts are cleaned like any other text, and every value is
-    validated by the models, so a forged comment can do no more than a forged question.
+    option ids, pinned flags, exact weights and a right option whose weight was snapped to 0%
+    (``options``), matching item and choice ids and item feedback (``items``, ``choices``),
+    ordering item ids (``items``), exact credits (``credits``) and numeric ranges (``ranges``).
+    A file written here and read back gives the same questions (texts are trimmed and cleaned
+    on the way in, as any import's are). The comment is only trusted as far as it fits the
+    question around it (same number of answers...); its texts are cleaned like any other text,
+    and every value is validated by the models, so a forged comment can do no more than a
+    forged question.
 """
 
 from __future__ import annotations

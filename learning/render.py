@@ -6,6 +6,8 @@ Lesson bodies use two kinds of internal link: ``[text](glossary:ID)`` and
 and lesson links become emphasis with the target collected, so a screen can offer them as
 in-app links (a plain link would reload the page). Raw HTML is never passed through: authored
 text is escaped, so content an instructor writes or imports cannot inject script into a page.
+Images become plain links, except in question text an image stored in the bank's media folder
+(:func:`question_parts`), which a screen shows from that folder and nowhere else.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<kind>glossary|lesson):(?P<targe
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript|file):", re.IGNORECASE)  # the scheme alone: linear
 _IMAGE = re.compile(r"!\[")
+MEDIA_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\((?P<source>media/[A-Za-z0-9_-]+\.(?:png|jpg|gif|webp))\)")
+"""An image stored in the bank's media folder (``![alt](media/<hash>.<ext>)``), as imports write them."""
 _IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark: each can be backslash-escaped
 WORD_JOINER = "\u2060"  # invisible; after a colon it keeps ":name:" from being read as an emoji or icon shortcode
@@ -44,9 +48,9 @@ class Rendered:
 class Block:
     """A piece of a section: plain Markdown, an "In practice" note, or another quotation."""
 
-    kind: str  # "markdown", "in_practice", "quote" or "figure"
-    text: str  # for a figure, its alt text
-    source: str | None = None  # for a figure, its path relative to the lessons folder
+    kind: str  # "markdown", "in_practice", "quote", "figure" or "image"
+    text: str  # for a figure or an image, its alt text
+    source: str | None = None  # for a figure, its path relative to the lessons folder; for an image, to the bank folder
 
 
 def escape_html(markdown: str) -> str:
@@ -123,6 +127,27 @@ def blocks(markdown: str) -> list[Block]:
 def inline(text: str) -> str:
     """Authored text for a label or option: HTML escaped, Markdown kept, images as links."""
     return _no_images(escape_html(text))
+
+
+def question_parts(text: str) -> list[Block]:
+    """Authored question text as inline Markdown runs (as :func:`inline` makes them) and images.
+
+    Only an image of the bank's media folder (:data:`MEDIA_IMAGE`: ``![alt](media/<name>)``,
+    with a plain file name of a PNG, JPEG, GIF or WebP) becomes an ``image`` block, its alt text
+    in ``text`` and its target in ``source``; any other image address stays a plain link.
+    """
+    parts: list[Block] = []
+    start = 0
+    for match in MEDIA_IMAGE.finditer(text):
+        before = text[start : match.start()].strip()
+        if before:
+            parts.append(Block("markdown", inline(before)))
+        parts.append(Block("image", match["alt"].strip(), match["source"]))
+        start = match.end()
+    rest = text[start:].strip()
+    if rest or not parts:
+        parts.append(Block("markdown", inline(rest)))
+    return parts
 
 
 def plain_text(text: str) -> str:

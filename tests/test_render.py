@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 from learning.content import Glossary
-from learning.render import WORD_JOINER, Block, blocks, escape_html, inline, plain_text, render_markdown
+from learning.render import WORD_JOINER, Block, blocks, escape_html, inline, plain_text, question_parts, render_markdown
 
 GLOSSARY = Glossary(terms=[])
 
@@ -123,3 +123,55 @@ def test_typed_text_shows_as_typed(typed: str, expected: str) -> None:
 @given(hst.text().filter(lambda typed: WORD_JOINER not in typed))
 def test_any_typed_text_shows_as_typed(typed: str) -> None:
     assert shown(plain_text(typed)) == " ".join(typed.split())
+
+
+# --- Images of the bank's media folder in question text ------------------------------------
+
+HASH = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"Which muscle is this?\n\n![The upper back](media/{HASH}.png)\n\nName it.",
+            [
+                Block("markdown", "Which muscle is this?"),
+                Block("image", "The upper back", f"media/{HASH}.png"),
+                Block("markdown", "Name it."),
+            ],
+        ),
+        (f"![a dot](media/{HASH}.gif)", [Block("image", "a dot", f"media/{HASH}.gif")]),
+        (
+            f"Both ![](media/{HASH}.jpg) and ![x](media/{HASH}.webp)",
+            [
+                Block("markdown", "Both"),
+                Block("image", "", f"media/{HASH}.jpg"),
+                Block("markdown", "and"),
+                Block("image", "x", f"media/{HASH}.webp"),
+            ],
+        ),
+        ("No image <b>here</b>", [Block("markdown", "No image &lt;b>here&lt;/b>")]),
+    ],
+)
+def test_an_image_of_the_media_folder_is_an_image_part(text: str, expected: list[Block]) -> None:
+    assert question_parts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "![x](https://example.org/a.png)",
+        "![x](media/../secrets.png)",
+        "![x](media/sub/a.png)",
+        "![x](/etc/media/a.png)",
+        "![x](media/a.svg)",
+        "![x](media/.hidden.png)",
+        "![x](data:image/png;base64,iVBORw0KGgo=)",
+        "![x](figures/a.png)",
+    ],
+)
+def test_any_other_image_address_stays_a_plain_link(image: str) -> None:
+    [part] = question_parts(f"Look: {image}")
+    assert part.kind == "markdown"
+    assert "![" not in part.text

@@ -54,7 +54,7 @@ class _Converter(MarkdownConverter):
         source = el.attrs.get("src") or ""
         alt = (el.attrs.get("alt") or "").replace("]", "").strip() or "image"
         target = self._images(source, alt) if self._images is not None else None
-        return f"![{alt}]({target})" if target else ""
+        return f"![{alt}]({target})" if target else (el.attrs.get("alt") or "").strip()  # a dropped image keeps its alt text
 
 
 def sanitise_html(html: str) -> str:
@@ -80,7 +80,7 @@ def html_to_markdown(html: str, *, images: Callable[[str, str], str | None] | No
 
     Args:
         images: called with each image's ``src`` and alt text; returns the Markdown target of
-            the stored image, or None to drop it (the caller reports why).
+            the stored image, or None to drop it (the caller reports why; its alt text stays).
     """
     clean = sanitise_html(html)
     converter = _Converter(images, heading_style="ATX", bullets="-", escape_misc=False, strip=["span", "div", "u"])

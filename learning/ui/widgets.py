@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
@@ -17,6 +18,7 @@ import streamlit as st
 from learning.course import Course
 from learning.errors import LearningError, StorageUnavailable
 from learning.grading import Grade
+from learning.interchange.media import MEDIA_FOLDER, media_path
 from learning.questions import (
     MatchingQuestion,
     MultipleResponseQuestion,
@@ -30,7 +32,7 @@ from learning.questions import (
     question_type,
 )
 from learning.quiz import DrawnQuestion
-from learning.render import blocks, inline, render_markdown
+from learning.render import blocks, inline, question_parts, render_markdown
 from learning.ui import nav
 from learning.wording import ANSWER_NOT_SAVED
 
@@ -59,11 +61,40 @@ def show_markdown(text: str, course: Course) -> None:
 
 
 def show_question(question: QuestionBase, course: Course, *, number: str | None = None) -> None:
+    """The scenario (if any) and the prompt, with images of the bank's media folder shown."""
     if question.scenario:
         with st.container(border=True):
-            st.markdown(f"**Client scenario**  \n{inline(question.scenario)}")
-    label = f"**{number}** " if number else ""
-    st.markdown(label + inline(question.prompt))
+            show_question_text(question.scenario, course, label="**Client scenario**  \n")
+    show_question_text(question.prompt, course, label=f"**{number}** " if number else "")
+
+
+def show_question_text(text: str, course: Course, *, label: str = "") -> None:
+    """Question text as escaped Markdown; an image of the bank's media folder is shown with its
+    alt text as the image's text alternative, any other image is a plain link."""
+    for part in question_parts(text):
+        if part.kind == "image":
+            if label:
+                st.markdown(label)
+                label = ""
+            path = _media_file(course, part.source or "")
+            if path is not None:
+                st.image(str(path), alt=part.text or "image", width="content")
+            else:
+                st.caption(f"(image not available: {inline(part.text or part.source or '')})")
+        else:
+            st.markdown(label + part.text)
+            label = ""
+
+
+def _media_file(course: Course, target: str) -> Path | None:
+    """The file of a ``media/<name>`` image inside the bank's media folder, or None (not there, or outside it)."""
+    if course.bank_dir is None:
+        return None
+    path = media_path(course.bank_dir, target)
+    if path is None or not path.is_file():
+        return None
+    folder = (course.bank_dir / MEDIA_FOLDER).resolve()
+    return path if path.resolve().parent == folder else None
 
 
 def _choose(label: str, options: list[str], texts: dict[str, str], *, current: str | None, key: str) -> None:

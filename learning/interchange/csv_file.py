@@ -109,6 +109,8 @@ DELIMITERS = (",", ";", "\t")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is written with a ``'`` before it (OWASP's CSV injection advice)."""
 
+_GUARDED = frozenset((*FORMULA_START, "'"))
+"""What follows the ``'`` the writer puts before a cell (and the reader takes off)."""
 _SLOT = re.compile(r"(option|feedback|weight)_?(\d+)")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
 _ID_PREFIX = re.compile(r"\{([A-Za-z0-9_-]{1,40})\}\s*")
@@ -151,12 +153,14 @@ def parse(text: str, media: MediaStore) -> Parsed:
     header_line, delimiter = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns: list[str | None] | None = None
+    numbers: list[int] = []
     decimal_comma = delimiter == ";"
     for line, cells, error in _rows(reader):
         if line < header_line:
             continue
         if columns is None:
             columns = _columns(cells or [], line, parsed.notices)
+            numbers = sorted({int(name.rsplit("_", 1)[1]) for name in columns if name is not None and _SLOT.fullmatch(name)})
             continue
         if error is not None:
             parsed.skipped.append(Skipped(line=line, name=f"row at line {line}", reason=f"the row cannot be read as CSV: {error}"))
@@ -166,7 +170,7 @@ def parse(text: str, media: MediaStore) -> Parsed:
         row, extra = _cells(columns, cells or [])
         name = _name(row, line)
         try:
-            draft = _draft(row, line, name, decimal_comma)
+            draft = _draft(row, line, name, numbers, decimal_comma)
         except _RowError as problem:
             parsed.skipped.append(Skipped(line=line, name=name, reason=str(problem)))
             continue
@@ -211,7 +215,7 @@ def _rows(reader: Any) -> Iterator[tuple[int, list[str] | None, str | None]]:
             yield start, None, _csv_error(str(error))
             continue
         end = reader.line_num
-        yield start, [_unneutralised(cell) for cell in cells], None
+        yield start, [cell[1:] if cell[1:2] in _GUARDED and cell[:1] == "'" else cell for cell in cells], None
 
 
 def _csv_error(message: str) -> str:
@@ -276,7 +280,7 @@ class _Slot:
     weight: str
 
 
-def _draft(row: Mapping[str, str], line: int, name: str, decimal_comma: bool) -> Draft:
+def _draft(row: Mapping[str, str], line: int, name: str, numbers: Sequence[int], decimal_comma: bool) -> Draft:
     kind = _kind(row.get("type", ""))
     notes: list[str] = []
     meta: dict[str, Any] = {}
@@ -299,7 +303,7 @@ def _draft(row: Mapping[str, str], line: int, name: str, decimal_comma: bool) ->
     meta["unit"] = texts["unit"]
     fields: dict[str, Any] = {"type": kind.value, "prompt": _text(row.get("prompt", ""), "prompt", notes)}
     fields["explanation"] = _text(row.get("explanation", ""), "explanation", notes)
-    slots = _slots(row, notes)
+    slots = _slots(row, numbers, notes)
     body = _READERS[kind](slots, notes, decimal_comma)
     if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
         _pin(body["options"], slots, row.get("pinned", ""))
@@ -315,19 +319,21 @@ def _draft(row: Mapping[str, str], line: int, name: str, decimal_comma: bool) ->
 
 def _kind(cell: str) -> QuestionType:
     value = cell.strip().lower().replace(" ", "_").replace("-", "_")
-    kinds = ", ".join(t.value for t in QuestionType)
-    if not value:
-        raise _RowError(f"type: empty; write one of {kinds}")
     try:
         return QuestionType(value)
     except ValueError:
+        kinds = ", ".join(t.value for t in QuestionType)
+        if not value:
+            raise _RowError(f"type: empty; write one of {kinds}") from None
         raise _RowError(f'type: "{cell.strip()}" is not a question type the bank holds ({kinds})') from None
 
 
 def _text(cell: str, column: str, notes: list[str]) -> str | None:
     """A text cell as the bank's Markdown, or None when empty; a change beyond spacing is reported."""
-    if not cell.strip():
-        return None
+    if "<" not in cell and "](" not in cell:
+        # No tag and no link: cleaning can change only spacing (and a single line only at its ends).
+        text = cell.strip() if "\n" not in cell and "\r" not in cell else clean_markdown(cell)
+        return text or None
     cleaned = clean_markdown(cell)
     if "".join(cleaned.split()) != "".join(cell.split()):
         notes.append(f"{column}: HTML tags or script links were taken out")
@@ -372,11 +378,10 @@ def _fraction(cell: str, column: str, decimal_comma: bool) -> float:
     return _number(value, column, decimal_comma)
 
 
-def _slots(row: Mapping[str, str], notes: list[str]) -> list[_Slot]:
-    numbers = sorted({int(key.rsplit("_", 1)[1]) for key in row if _SLOT.fullmatch(key)})
+def _slots(row: Mapping[str, str], numbers: Sequence[int], notes: list[str]) -> list[_Slot]:
     slots = []
     for number in numbers:
-        text, feedback, weight = (row.get(f"{kind}_{number}", "") for kind in SLOT_KINDS)
+        text, feedback, weight = row.get(f"option_{number}", ""), row.get(f"feedback_{number}", ""), row.get(f"weight_{number}", "")
         if text.strip():
             slots.append(_Slot(number, text.strip(), feedback, weight))
         elif feedback.strip() or weight.strip():
@@ -598,9 +603,7 @@ def neutralised(cell: str) -> str:
 
 def _unneutralised(cell: str) -> str:
     """The cell as written before :func:`neutralised`."""
-    if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
-        return cell[1:]
-    return cell
+    return cell[1:] if cell[1:2] in _GUARDED and cell[:1] == "'" else cell
 
 
 def _row(question: QuestionBase) -> tuple[dict[str, str], list[tuple[str, str, str]]]:

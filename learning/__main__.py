@@ -1,4 +1,4 @@
-"""The command line: ``python -m learning validate | lint | schema | format | questions | users | db | backup``."""
+"""The command line: ``python -m learning validate | lint | schema | format | questions | import | export | users | db | backup``."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from learning.bank import SCHEMA_FILE, bank_files, format_bank_file, render_schema
 from learning.course import Course, load_course
-from learning.errors import ContentError, LearningError, StorageError
+from learning.errors import ContentError, InterchangeError, LearningError, StorageError
 from learning.questions import QuestionType
 from learning.settings import get_settings
 from learning.wording import count
 
 if TYPE_CHECKING:
+    from learning.interchange import ImportOptions, ImportReport
     from learning.store import Store
 
 DEFAULT_BANK = Path("quiz_bank")
@@ -155,6 +156,141 @@ def _questions(args: argparse.Namespace) -> int:
     return _with_store(_store(args), work)
 
 
+def _import_options(args: argparse.Namespace, course: Course) -> ImportOptions:
+    """What the import was asked to do, checked against the course (a lesson, section or
+    objective it does not have is an error naming the ones it has)."""
+    from learning.interchange import ImportOptions, OnConflict
+    from learning.questions import Status
+
+    lesson = course.lesson(args.lesson)
+    if lesson is None:
+        known = ", ".join(known.id for known in course.lessons) or "none"
+        raise InterchangeError(f'there is no lesson "{args.lesson}" to import into; use one of {known}')
+    sections = [section.id for section in lesson.sections]
+    if args.section is not None and args.section not in sections:
+        raise InterchangeError(f'lesson "{lesson.id}" has no section "{args.section}"; use one of {", ".join(sections)}')
+    objectives = {objective.id for objective in course.syllabus.objectives} if course.syllabus else set()
+    unknown = [objective for objective in args.objective or [] if objective not in objectives]
+    if unknown:
+        raise InterchangeError(f"the syllabus has no objective {', '.join(unknown)}")
+    return ImportOptions(
+        lesson=lesson.id,
+        section=args.section,
+        objectives=list(dict.fromkeys(args.objective or [])),
+        status=Status(args.status),
+        on_conflict=OnConflict(args.on_conflict),
+    )
+
+
+def _where(line: int | None) -> str:
+    return f"line {line}" if line is not None else "file"
+
+
+def _print_report(report: ImportReport, name: str) -> None:
+    for skipped in report.skipped:
+        print(f'skipped  {_where(skipped.line)}  "{skipped.name}": {skipped.reason}')
+    for warning in report.warnings:
+        print(f'warning  {_where(warning.line)}  "{warning.name}": {warning.message}')
+    print(
+        f"read {name} as {report.format.value}: {count(report.imported, 'question')} to import "
+        f"({len(report.updates)} replacing the bank's), {len(report.skipped)} skipped, {count(len(report.warnings), 'warning')}"
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    from learning.interchange import Format, MediaStore, read
+    from learning.store import COMMAND_LINE
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    course = _course(args)
+    try:
+        options = _import_options(args, course)
+    except InterchangeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    found: list[int] = []
+
+    def say(text: str) -> None:
+        """A line for the person at the terminal: beside the JSON report (on stderr), not inside it."""
+        print(text, file=sys.stderr if args.report == "json" else sys.stdout)
+
+    def work(store: Store) -> None:
+        report = read(
+            data,
+            options,
+            course,
+            fmt=Format(args.format) if args.format else None,
+            media=MediaStore(course.bank_dir, dry_run=args.dry_run),
+            existing={q.id: q for q in course.questions},
+            used_ids=store.authoring.used_ids(),
+        )
+        found.append(report.imported + len(report.skipped))
+        if args.report == "json":
+            print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        else:
+            _print_report(report, args.file.name)
+        if args.dry_run:
+            say(f"dry run: nothing was written ({count(report.imported, 'question')} would be imported)")
+            return
+        if not report.questions:
+            return
+        note = f"imported from {args.file.name}"
+        saved = store.authoring.import_questions(COMMAND_LINE, report.questions, updates=report.updates, note=note)
+        files = {s.question.id: s.file for s in saved}
+        for question in report.questions:
+            action = "updated" if question.id in report.updates else "new"
+            say(f"{action:<8} {question.id} ({question.type}, {question.status.value}) in {files.get(question.id, '?')}")
+        say(f"imported {count(report.imported, 'question')} from {args.file.name}")
+
+    status = _with_store(_store(args), work)
+    if status == 0 and found == [0]:
+        print(f"error: {args.file.name} holds no questions", file=sys.stderr)
+        return 1
+    return status
+
+
+def _export(args: argparse.Namespace) -> int:
+    from learning.authoring import BankFilter, filter_questions
+    from learning.interchange import Format, MediaStore, export
+    from learning.questions import Status
+    from learning.quiz import eligible
+
+    course = _course(args)
+    if args.lesson and course.lesson(args.lesson) is None:
+        print(f'error: there is no lesson "{args.lesson}"; use one of {", ".join(lesson.id for lesson in course.lessons)}', file=sys.stderr)
+        return 1
+    questions = filter_questions(course.questions, BankFilter(lesson=args.lesson, status=Status(args.status) if args.status else None))
+    if args.quiz:
+        spec = course.quiz(args.quiz)
+        if spec is None:
+            print(f'error: there is no quiz "{args.quiz}"; use one of {", ".join(quiz.id for quiz in course.quizzes)}', file=sys.stderr)
+            return 1
+        questions = eligible(spec, questions)
+    if not questions:
+        print("error: no questions match; nothing was written", file=sys.stderr)
+        return 1
+    exported = export(questions, Format(args.format), MediaStore(course.bank_dir))
+    try:
+        args.out.write_bytes(exported.content)
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for adjustment in exported.adjustments:
+        print(f"adjusted {adjustment.question_id} {adjustment.where}: {adjustment.given:g} written as {adjustment.written:g}")
+    for left in exported.left_out:
+        print(f'left out {_where(left.line)} "{left.name}": {left.reason}')
+    written = len(questions) - len(exported.left_out)
+    print(
+        f"wrote {count(written, 'question')} to {args.out} ({exported.format.value}), "
+        f"{count(len(exported.adjustments), 'value')} adjusted, {len(exported.left_out)} left out"
+    )
+    return 0
+
+
 def _with_store(store: Store, work: Callable[[Store], None]) -> int:
     """Run a command's ``work`` on ``store``, then close it; a :class:`LearningError` is printed
     as ``error: ...`` and exits with 1 instead of a traceback."""
@@ -274,6 +410,31 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
         command.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
     questions.set_defaults(run=_questions)
+
+    formats = ["gift", "moodle-xml", "csv"]
+    importing = commands.add_parser("import", help="read questions from a GIFT, Moodle XML or CSV file into the bank (as drafts)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=formats, help="the file's format (default: found from its content)")
+    importing.add_argument("--lesson", required=True, help="the lesson of questions whose file names none the course has")
+    importing.add_argument("--section", help="their section (default: the lesson's first)")
+    importing.add_argument("--objective", action="append", metavar="ID", help="an objective they test (repeat for more)")
+    importing.add_argument("--status", choices=["draft", "active"], default="draft")
+    importing.add_argument(
+        "--on-conflict", choices=["skip", "update", "rename"], default="skip", help="a question whose id the bank has (or once had)"
+    )
+    importing.add_argument("--dry-run", action="store_true", help="read and report; write nothing")
+    importing.add_argument("--report", choices=["text", "json"], default="text", help="json: print one JSON object")
+    importing.set_defaults(run=_import)
+    exporting = commands.add_parser("export", help="write the bank's questions as a GIFT, Moodle XML or CSV file")
+    exporting.add_argument("--format", choices=formats, required=True)
+    exporting.add_argument("--lesson", help="only this lesson's questions")
+    exporting.add_argument("--status", choices=["active", "draft", "retired"])
+    exporting.add_argument("--quiz", metavar="QUIZ_ID", help="only the questions this quiz draws from")
+    exporting.add_argument("--out", type=Path, required=True)
+    exporting.set_defaults(run=_export)
+    for command in (importing, exporting):
+        command.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
+        command.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
 
     users = commands.add_parser("users", help="manage accounts (the database comes from LEARNING_DATABASE_URL)")
     actions = users.add_subparsers(dest="action", required=True)

@@ -74,11 +74,12 @@ def _module(fmt: Format) -> _FormatModule:
 
 def detect(text: str) -> Format:
     """The format of a file from its content: XML is Moodle XML; a first line that is a CSV
-    header with a ``type`` and a ``prompt`` column is CSV; anything else is read as GIFT."""
+    header with a ``type`` and a ``prompt`` column (separated by commas, semicolons or tabs) is
+    CSV; anything else is read as GIFT."""
     if _XML_START.match(text):
         return Format.MOODLE_XML
     first = next((line for line in text.splitlines() if line.strip()), "")
-    columns = {cell.strip().strip('"').lower() for cell in first.split(",")}
+    columns = {cell.strip().strip('"').lower() for cell in re.split(r"[,;\t]", first)}
     if {"type", "prompt"} <= columns:
         return Format.CSV
     return Format.GIFT

@@ -18,10 +18,6 @@ from tests.conftest import ALL_TYPES, build, question, write_bank
 needs_gift = pytest.mark.skipif(
     find_spec("learning.interchange.gift") is None, reason="learning.interchange.gift is not on this branch yet (it comes with the merge)"
 )
-needs_moodle_xml = pytest.mark.skipif(
-    find_spec("learning.interchange.moodle_xml") is None,
-    reason="learning.interchange.moodle_xml is not on this branch yet (it comes with the merge)",
-)
 
 NEW_QUESTIONS = (
     "type,prompt,explanation,option_1,feedback_1,option_2,feedback_2\n"
@@ -262,7 +258,7 @@ MOODLE_XML = """\
 
 @pytest.mark.parametrize(
     "fmt",
-    [pytest.param("gift", marks=needs_gift), pytest.param("moodle-xml", marks=needs_moodle_xml)],
+    [pytest.param("gift", marks=needs_gift), pytest.param("moodle-xml")],
 )
 def test_export_then_import_round_trips_in_each_format(bank: Path, tmp_path: Path, capsys, fmt: str) -> None:
     target = tmp_path / f"bank.{fmt}"
@@ -279,7 +275,7 @@ def test_export_then_import_round_trips_in_each_format(bank: Path, tmp_path: Pat
     ("fmt", "name", "content"),
     [
         pytest.param("gift", "new.gift.txt", GIFT, marks=needs_gift),
-        pytest.param("moodle-xml", "new.xml", MOODLE_XML, marks=needs_moodle_xml),
+        pytest.param("moodle-xml", "new.xml", MOODLE_XML),
     ],
 )
 def test_import_of_each_format_saves_what_the_bank_holds_and_reports_the_rest(

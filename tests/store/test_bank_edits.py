@@ -209,7 +209,9 @@ def test_learners_and_disabled_instructors_may_not_write_or_read_history(store, 
 def test_an_import_saves_each_file_once_and_records_every_question(store, instructor, bank) -> None:
     updated, _ = _edit(bank, prompt="Imported prompt?")
     new = build("true_false", id="goals-07", prompt="A new imported question?", status="draft")
-    saved = store.authoring.import_questions(instructor, [new, updated], updates={"sample-true-false"}, note="imported from q.gift.txt", now=NOW)
+    saved = store.authoring.import_questions(
+        instructor, [new, updated], updates={"sample-true-false"}, note="imported from q.gift.txt", now=NOW
+    )
     assert sorted((s.question.id, s.version) for s in saved) == [("goals-07", 1), ("sample-true-false", 2)]
     assert store.attempts.course().question("goals-07").status is Status.DRAFT
     assert [(h.version, h.note) for h in store.authoring.history(instructor, "goals-07")] == [(1, "imported from q.gift.txt")]

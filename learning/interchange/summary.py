@@ -40,12 +40,12 @@ def preview_rows(report: ImportReport) -> list[dict[str, object]]:
     return [
         {
             "id": question.id,
+            "prompt": first_words(question.prompt),
+            "action": "update" if question.id in updates else "new",
             "type": question.type.replace("_", " "),
             "lesson": question.lesson,
             "section": question.section,
             "status": question.status.value,
-            "prompt": first_words(question.prompt),
-            "action": "update" if question.id in updates else "new",
         }
         for question in report.questions
     ]

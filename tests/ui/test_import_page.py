@@ -112,7 +112,7 @@ def test_an_instructor_previews_imports_and_finds_drafts_with_history(import_app
     assert "2 questions to import" in texts and "(2 new, 0 updates), 1 skipped" in texts
     assert "Line 4 · Essay: an essay question: the bank has no essay type" in texts
     table = preview_table(import_app)
-    assert list(table.columns) == ["id", "type", "lesson", "section", "status", "prompt", "action"]
+    assert list(table.columns) == ["id", "prompt", "action", "type", "lesson", "section", "status"]
     assert table.to_dict("records") == [
         {
             "id": "goals-01",

@@ -186,10 +186,8 @@ def render() -> None:
         + ", ".join(f"{n} {status.value}" for status, n in by_status.items())
         + (f" (search: {plain_text(chosen.text)})" if chosen.text else "")
     )
-    new, bring_in = st.columns([1, 3], vertical_alignment="center")
-    with new:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         _new_question(user, course)
-    with bring_in:
         nav.link("Import questions", "import", icon=":material/upload_file:", **({"lesson": chosen.lesson} if chosen.lesson else {}))
     export_section(shown, chosen)
     rows = bank_rows(shown, last_edits=store.authoring.last_edits(user), warnings=services.lint_warnings())

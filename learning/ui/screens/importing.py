@@ -127,9 +127,8 @@ def _options(course: Course) -> tuple[ImportOptions | None, Format | None]:
         if wanted in lessons:
             st.session_state["import-lesson"] = wanted
         del st.query_params["lesson"]
-    first, second, third = st.columns(3, gap="medium")
-    with first:
-        chosen_format = st.selectbox("Format", list(FORMAT_CHOICES), format_func=lambda v: FORMAT_CHOICES[v], key="import-format")
+    where, how = st.columns(2, gap="medium")
+    with where:
         lesson_id = st.selectbox(
             "Lesson",
             list(lessons),
@@ -139,8 +138,7 @@ def _options(course: Course) -> tuple[ImportOptions | None, Format | None]:
             key="import-lesson",
             help="Questions go to this lesson, unless the file names another lesson of this course.",
         )
-    lesson = course.lesson(lesson_id) if lesson_id else None
-    with second:
+        lesson = course.lesson(lesson_id) if lesson_id else None
         sections = {"": "From the file, else the lesson's first"} | {s.id: s.id for s in (lesson.sections if lesson else [])}
         section = st.selectbox(
             "Section (optional)",
@@ -153,7 +151,8 @@ def _options(course: Course) -> tuple[ImportOptions | None, Format | None]:
         chosen_objectives = st.multiselect(
             "Objectives (optional)", objectives, key="import-objectives", placeholder="From the file, else the lesson's first"
         )
-    with third:
+    with how:
+        chosen_format = st.selectbox("Format", list(FORMAT_CHOICES), format_func=lambda v: FORMAT_CHOICES[v], key="import-format")
         status = st.radio(
             "Status", list(STATUS_CHOICES), format_func=lambda v: STATUS_CHOICES[v], key="import-status", horizontal=True,
             help="Drafts are not in any quiz until an instructor makes them active.",
@@ -207,7 +206,7 @@ def _preview(user: User, upload: Upload, options: ImportOptions, fmt: Format | N
             result = str(error)
         kept = st.session_state[_PREVIEW] = (key, result)
     report = kept[1]
-    st.subheader("Preview")
+    st.subheader("Preview", anchor=False)
     if isinstance(report, str):
         st.error(f"{plain_text(upload.name)} cannot be imported: {plain_text(report.rstrip('.'))}.", icon=":material/error:")
         return
@@ -232,12 +231,12 @@ def _preview(user: User, upload: Upload, options: ImportOptions, fmt: Format | N
             key=f"import-preview-table-{upload.file_id}",
             column_config={
                 "id": st.column_config.TextColumn("Id", pinned=True),
+                "prompt": st.column_config.TextColumn("Prompt", width="large"),
+                "action": "New or update",
                 "type": "Type",
                 "lesson": "Lesson",
                 "section": "Section",
                 "status": "Status",
-                "prompt": st.column_config.TextColumn("Prompt", width="large"),
-                "action": "New or update",
             },
         )
     elif report.skipped and options.on_conflict is OnConflict.SKIP:
@@ -386,8 +385,9 @@ def _outcome(outcome: Outcome) -> None:
             parts.append(f"{count(len(outcome.updated), 'question')} updated")
         st.success(f"Imported {count(len(outcome.saved), 'question')} from {name}: {', '.join(parts)}.", icon=":material/check_circle:")
         st.markdown("**Open them in the editor**")
-        for question_id in outcome.saved[:SHOWN_LINKS]:
-            nav.link(plain_text(question_id), "edit", icon=":material/edit_note:", key=f"import-open-{question_id}", id=question_id)
+        with st.container(horizontal=True, gap="medium"):
+            for question_id in outcome.saved[:SHOWN_LINKS]:
+                nav.link(plain_text(question_id), "edit", icon=":material/edit_note:", key=f"import-open-{question_id}", id=question_id)
         if len(outcome.saved) > SHOWN_LINKS:
             st.caption(f"and {len(outcome.saved) - SHOWN_LINKS} more.")
         nav.link("See the question bank", "bank", icon=":material/quiz:", key="import-open-bank", status=outcome.status.value)

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from learning.bank import read_bank_file
+from learning.errors import AuthoringError, ConflictError, StorageUnavailable
 from learning.interchange.summary import export_file_name
 from learning.questions import Status
 from learning.render import WORD_JOINER
@@ -338,3 +339,32 @@ def test_export_follows_the_filter(import_app, downloads) -> None:
     content, _, name = downloads[-1]
     assert set(re.findall(r'"id": "([^"]+)"', content.decode())) == {"tech-tf"}
     assert name.startswith("question-bank-techniques-active-") and name.endswith(".gift.txt")
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (ConflictError("goals.json changed on disk while the import was saving it"), "The import stopped: goals.json changed on disk"),
+        (AuthoringError('there is no question "x" in the bank to update'), 'Nothing was imported: there is no question "x" in the bank'),
+        (StorageUnavailable("database or disk is full"), "The import could not be finished: the app cannot reach its records."),
+    ],
+)  # fmt: skip
+def test_a_failed_save_is_said_plainly_and_the_file_can_be_imported_again(import_app, monkeypatch, error, said) -> None:
+    from learning.store.authoring import Authoring
+
+    def fail(*args, **kwargs):
+        raise error
+
+    saving = Authoring.import_questions
+    upload(import_app, FILE)
+    monkeypatch.setattr(Authoring, "import_questions", fail)
+    import_button(import_app).click()
+    import_app.run()
+    assert said in readable(import_app)
+    assert len(import_app.at.error) == 1
+    assert "goals-01" not in bank_ids(import_app)
+    monkeypatch.setattr(Authoring, "import_questions", saving)
+    import_button(import_app).click()  # nothing was saved: the preview and its button are still there
+    import_app.run()
+    assert "Imported 2 questions" in readable(import_app)
+    assert "goals-01" in bank_ids(import_app)

@@ -335,18 +335,12 @@ def import_file(user: User, upload: Upload, options: ImportOptions, *, fmt: Form
         outcome.problem = f"Nothing was imported: {_because(error)}"
         return outcome
     except ConflictError as error:
-        outcome.problem = (
-            f"The import stopped: {_because(error)} The questions listed below were saved before it stopped; "
-            "look at the bank before importing the file again."
-        )
         _landed(outcome, report, before)
+        outcome.problem = f"The import stopped: {_because(error)} {_what_landed(outcome)}"
         return outcome
     except StorageUnavailable:
-        outcome.problem = (
-            "The import could not be finished: the app cannot reach its records. The questions listed below were saved "
-            "to the bank; look at the bank before importing the file again."
-        )
         _landed(outcome, report, before)
+        outcome.problem = f"The import could not be finished: the app cannot reach its records. {_what_landed(outcome)}"
         return outcome
     finally:
         services.course_changed()
@@ -359,6 +353,12 @@ def import_file(user: User, upload: Upload, options: ImportOptions, *, fmt: Form
 def _because(error: Exception) -> str:
     """An error's message as the end of a sentence, shown as typed (it may quote the file)."""
     return plain_text(str(error).rstrip(".")) + "."
+
+
+def _what_landed(outcome: Outcome) -> str:
+    if not outcome.saved:
+        return "Nothing was saved; press Import to try again."
+    return "The questions listed below were saved before it stopped; look at the bank before importing the file again."
 
 
 def _landed(outcome: Outcome, report: ImportReport, before: dict[str, int]) -> None:

@@ -89,6 +89,13 @@ def course() -> Course:
     return _load(lessons, bank, _recent_stamp(lessons, bank))
 
 
+def course_stamp() -> str:
+    """A digest that changes when a lesson or bank file changes (within :data:`STAMP_SECONDS`):
+    the key of anything a screen works out from the course and keeps, such as an exported file."""
+    config = settings()
+    return _recent_stamp(str(config.lessons_dir), str(config.bank_dir))
+
+
 def course_changed() -> None:
     """Forget the recent stamp of the course files after this server wrote one, so the next
     :func:`course` call sees the change at once rather than within :data:`STAMP_SECONDS`."""

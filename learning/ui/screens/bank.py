@@ -1,5 +1,6 @@
 """The question bank (instructors): every question as a table, filters kept in the URL, bulk
-changes to the selected rows, and the ways into the editor (new, duplicate).
+changes to the selected rows, the ways into the editor (new, duplicate), the way to the import
+page, and an export of the questions the filter shows (:mod:`learning.ui.screens.exporting`).
 
 Which questions a filter lets through is :class:`learning.authoring.BankFilter`'s rule; every
 change goes through ``store.authoring``, which checks the instructor again on the server.
@@ -18,6 +19,7 @@ from learning.questions import QuestionBase, QuestionType, Status
 from learning.render import plain_text
 from learning.store import User
 from learning.ui import nav, services, session
+from learning.ui.screens.exporting import export_section
 from learning.wording import count, sentence
 
 ANY = ""
@@ -184,7 +186,10 @@ def render() -> None:
         + ", ".join(f"{n} {status.value}" for status, n in by_status.items())
         + (f" (search: {plain_text(chosen.text)})" if chosen.text else "")
     )
-    _new_question(user, course)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        _new_question(user, course)
+        nav.link("Import questions", "import", icon=":material/upload_file:", **({"lesson": chosen.lesson} if chosen.lesson else {}))
+    export_section(shown, chosen)
     rows = bank_rows(shown, last_edits=store.authoring.last_edits(user), warnings=services.lint_warnings())
     event = st.dataframe(
         rows,

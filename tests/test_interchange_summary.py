@@ -20,6 +20,7 @@ TWELVE = "one two three four five six seven eight nine ten eleven twelve"
         (TWELVE, TWELVE),
         (TWELVE + " thirteen", TWELVE + " …"),
         ("A \\<b\\> tag and \\*stars\\*", "A <b> tag and *stars*"),
+        ("Which stroke is **rhythmic tapping**? _Not_ a*b", "Which stroke is rhythmic tapping? Not a*b"),
         ("", ""),
     ],
 )  # fmt: skip

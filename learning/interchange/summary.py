@@ -23,10 +23,14 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NAMED_FILTERS = ("lesson", "objective", "type", "status", "tag")
 
 
+_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+
+
 def first_words(text: str, limit: int = PROMPT_WORDS) -> str:
     """The first ``limit`` words of Markdown ``text`` on one line, with "…" when there are more
-    (backslash escapes dropped: ``\\<b\\>`` reads ``<b>``, shown as text, never as HTML)."""
-    words = _ESCAPED.sub(r"\1", text).split()
+    (emphasis marks and backslash escapes dropped: ``**tapping**`` reads ``tapping`` and
+    ``\\<b\\>`` reads ``<b>``, shown as text, never as HTML)."""
+    words = _ESCAPED.sub(r"\1", _EMPHASIS.sub(r"\2", text)).split()
     return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
 
 

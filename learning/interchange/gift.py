@@ -62,7 +62,7 @@ META_PREFIX = "// learning:"
 """The comment that carries this module's metadata for the question after it."""
 BLANK = r"\_\_\_\_\_"
 """The blank of a missing-word question, as Markdown that shows five underscores."""
-ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 
 _PHP_SPACE = " \t\n\r\0\x0b"  # what PHP's trim() removes, and nothing else
 _ESCAPE = re.compile(r"\\([\\:#={}~n])")
@@ -168,7 +168,7 @@ def _blocks(text: str, parsed: Parsed) -> Iterator[_Block]:
         elif line.startswith("//"):
             pass
         elif line and not lines and line.startswith("$CATEGORY:"):
-            category = escape_free(line.removeprefix("$CATEGORY:"))
+            category = _unescaped(line.removeprefix("$CATEGORY:"))
         elif line:
             lines.append((number, line))
         if (not line or number == len(all_lines)) and lines:
@@ -186,7 +186,7 @@ def _blocks(text: str, parsed: Parsed) -> Iterator[_Block]:
 _LONE_META = "a metadata comment with no question after it is ignored"
 
 
-def escape_free(text: str) -> str:
+def _unescaped(text: str) -> str:
     """A GIFT text with its escapes undone (``\\:`` is ``:``), trimmed: a category path, a title."""
     escapes = _Escapes(text)
     return escapes.show(escapes.hide(text)).strip()
@@ -746,7 +746,7 @@ def _number(value: float) -> str:
 
 
 def _ordinal(position: int) -> str:
-    suffix = "th" if 10 <= position % 100 <= 20 else ORDINAL_SUFFIXES.get(position % 10, "th")
+    suffix = "th" if 10 <= position % 100 <= 20 else _ORDINAL_SUFFIXES.get(position % 10, "th")
     return f"{position}{suffix}"
 
 

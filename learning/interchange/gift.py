@@ -15,9 +15,10 @@ answer's feedback, ``%n%`` an answer's credit; ``[html]``, ``[moodle]``, ``[plai
 What the bank cannot hold (an essay, a description, Cloze, more than one answer block, an
 answer block never closed) is reported as :class:`Skipped` with its line, never dropped.
 
-Writing: every question becomes Moodle-importable GIFT with its texts as ``[markdown]``. An
+Writing: every question becomes Moodle-importable GIFT with its texts as ``[markdown]``; a
+scenario leads the question text, so Moodle shows it (this reader takes it off again). An
 ordering question, which GIFT lacks, is written as a matching question (each item to its
-position, "1st", "2nd"...). Credits Moodle would refuse are snapped to its list
+position, "1st", "2nd"...). Images stay references to the bank's media folder. Credits Moodle would refuse are snapped to its list
 (:mod:`learning.interchange.fractions`) and reported. What GIFT has no place for (the fields of
 :data:`learning.interchange.build.META_FIELDS`, our ids of options, items and choices, pinned
 options, exact credits, that a question is an ordering one) travels in one comment line,

@@ -169,3 +169,22 @@ def test_a_file_of_two_lessons_round_trips_through_read(course: Course) -> None:
     assert report.format is Format.GIFT
     assert [q.model_copy(update={"status": o.status}) for q, o in zip(report.questions, originals, strict=True)] == originals
     assert {q.lesson for q in report.questions} == {"goals", "techniques"}
+
+
+GIFT_TOKENS = st.sampled_from(
+    [
+        "::", "::t::", "{", "}", "~", "=", "#", "####", "->", "%50%", "%-100%", "%x%", "\\", "\\n", "\n", "\n\n", " ", "a", "1", "3:2",
+        "1..2", "..", "T", "TRUE", "FALSE", "[html]", "[plain]", "[markdown]", "[moodle]", "<b>", "</b>", "<script>", "$CATEGORY: x/goals",
+        "// c", "// learning: ", '{"id":"x"}', '{"options":[{"id":"a"}],"exact":{"options.0.weight":[0.3,0.5]}}',
+        '{"type":"ordering","items":[1]}',
+        '{"items":[{"id":"i"}],"choices":["c"],"distractors":[]}', '{"exact":{"prompt":"x","answers.x.credit":[1,1]}}', "*", "1:SA:",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(GIFT_TOKENS, max_size=40).map("".join))
+def test_any_text_is_read_or_reported_never_crashes(course: Course, text: str) -> None:
+    parsed = parse(text, MediaStore(None))
+    report = build(parsed, Format.GIFT, ImportOptions(lesson="goals"), course, existing={}, used_ids=())
+    assert report.imported + len(report.skipped) == len(parsed.drafts) + len(parsed.skipped)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,6 @@ from learning.__main__ import main
 from learning.bank import read_bank_file
 from learning.questions import dump_question
 from tests.conftest import ALL_TYPES, build, question, write_bank
-
-needs_gift = pytest.mark.skipif(
-    find_spec("learning.interchange.gift") is None, reason="learning.interchange.gift is not on this branch yet (it comes with the merge)"
-)
 
 NEW_QUESTIONS = (
     "type,prompt,explanation,option_1,feedback_1,option_2,feedback_2\n"
@@ -258,7 +253,7 @@ MOODLE_XML = """\
 
 @pytest.mark.parametrize(
     "fmt",
-    [pytest.param("gift", marks=needs_gift), pytest.param("moodle-xml")],
+    [pytest.param("gift"), pytest.param("moodle-xml")],
 )
 def test_export_then_import_round_trips_in_each_format(bank: Path, tmp_path: Path, capsys, fmt: str) -> None:
     target = tmp_path / f"bank.{fmt}"
@@ -274,7 +269,7 @@ def test_export_then_import_round_trips_in_each_format(bank: Path, tmp_path: Pat
 @pytest.mark.parametrize(
     ("fmt", "name", "content"),
     [
-        pytest.param("gift", "new.gift.txt", GIFT, marks=needs_gift),
+        pytest.param("gift", "new.gift.txt", GIFT),
         pytest.param("moodle-xml", "new.xml", MOODLE_XML),
     ],
 )

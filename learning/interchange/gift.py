@@ -41,7 +41,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError, create_model
 
 from learning.interchange.build import META_FIELDS
-from learning.interchange.fractions import ALLOWED, TOLERANCE, as_percent, snap
+from learning.interchange.fractions import TOLERANCE, as_percent, snap, snap_weights
 from learning.interchange.media import MediaRefused, MediaStore
 from learning.interchange.model import Adjustment, Draft, Exported, Format, Notice, Parsed, Skipped
 from learning.interchange.text import TextFormat, clean_markdown, plain_to_markdown, to_markdown
@@ -823,7 +823,7 @@ class _QuestionWriter:
     def multiple(self, q: MultipleResponseQuestion) -> list[str]:
         self._options_meta(q)
         weights = q.weights()
-        written = _moodle_weights([weights[o.id] for o in q.options])
+        written = snap_weights([weights[o.id] for o in q.options])
         lines = []
         for position, (option, moodle) in enumerate(zip(q.options, written, strict=True)):
             self._changed(f"options[{position}].weight", option.weight, moodle, exact=weights[option.id])
@@ -882,33 +882,3 @@ def _band(band: NumericAnswer) -> str:
         return f"{_number(band.value)}:{_number(band.tolerance)}"
     low, high = band.bounds()
     return f"{_number(low)}..{_number(high)}"
-
-
-def _moodle_weights(weights: list[float]) -> list[float]:
-    """Multiple-answer weights from Moodle's list, the right ones adding up to 100% as Moodle requires.
-
-    Each weight is snapped to the nearest allowed fraction (a right answer never to 0); when the
-    right answers then miss 100% by more than Moodle's 0.0001, the snapped value that brings the
-    total closest to 100% with the least change is moved to its neighbour in the list, until the
-    total fits or nothing improves it.
-    """
-    smallest = min(f for f in ALLOWED if f > 0)
-    written = [max(snap(w), smallest) if w > 0 else snap(w) for w in weights]
-    positive = [i for i, w in enumerate(weights) if w > 0]
-    steps = sorted(f for f in ALLOWED if f > 0)
-    for _ in range(4 * len(positive)):
-        total = sum(written[i] for i in positive)
-        if abs(total - 1.0) <= 1e-4:
-            break
-        best: tuple[float, float, int, float] | None = None
-        for i in positive:
-            at = steps.index(written[i])
-            for neighbour in steps[max(at - 1, 0) : at + 2]:
-                new_total = total - written[i] + neighbour
-                if abs(new_total - 1.0) < abs(total - 1.0) - 1e-9:
-                    candidate = (abs(new_total - 1.0), abs(neighbour - weights[i]), i, neighbour)
-                    best = candidate if best is None or candidate < best else best
-        if best is None:
-            break
-        written[best[2]] = best[3]
-    return written

@@ -633,9 +633,10 @@ class _Writer:
         body = _MD_IMAGE.sub(embed, markdown) if "](media/" in markdown else markdown
         return body, "".join(files.values())
 
-    def fraction(self, question: QuestionBase, where: str, value: float) -> str:
-        """``value`` as a Moodle percentage, snapped to an allowed fraction (an adjustment when changed)."""
-        snapped = fractions.snap(value)
+    def fraction(self, question: QuestionBase, where: str, value: float, *, written: float | None = None) -> str:
+        """``value`` as a Moodle percentage, snapped to an allowed fraction (or ``written``, one
+        chosen already), with an adjustment when it changed."""
+        snapped = fractions.snap(value) if written is None else written
         if abs(snapped - value) > fractions.TOLERANCE:
             self.adjustments.append(Adjustment(question_id=question.id, where=where, given=value, written=snapped))
         return fractions.as_percent(snapped)
@@ -705,12 +706,13 @@ def _write_choice(writer: _Writer, question: QuestionBase, extra: dict[str, Any]
     out.append(f"    <shuffleanswers>{'true' if question.shuffle else 'false'}</shuffleanswers>")
     out.append("    <answernumbering>abc</answernumbering>")
     weights = question.weights() if isinstance(question, MultipleResponseQuestion) else {}
+    snapped = fractions.snap_weights([weights[o.id] for o in question.options]) if weights else []
     own: list[dict[str, Any]] = []
     for position, option in enumerate(question.options):
         if single:
             percent = "100" if option.correct else "0"
         else:
-            percent = writer.fraction(question, f"options[{position}].weight", weights[option.id])
+            percent = writer.fraction(question, f"options[{position}].weight", weights[option.id], written=snapped[position])
         writer.text("answer", option.text, indent=2, attrs=f' fraction="{percent}"', extra=_feedback_xml(writer, option.feedback))
         mine: dict[str, Any] = {"id": option.id}
         if option.pinned:

@@ -382,3 +382,19 @@ def test_the_writer_uses_moodle_shapes_for_each_type() -> None:
     assert '<answer fraction="0" format="plain_text"><text>*</text><feedback format="markdown"><text>The module' in text
     assert "<idnumber>sample-single-choice</idnumber>" in text
     assert text.count("$course$/top/goals") == 1
+
+
+def test_right_answers_snapped_for_moodle_still_add_up_to_a_hundred_percent() -> None:
+    from learning.interchange import moodle_xml
+    from learning.interchange.fractions import ALLOWED
+    from learning.interchange.media import MediaStore
+    from tests.conftest import build
+
+    right = [{"id": f"o{n}", "text": f"Right {n}", "correct": True, "feedback": "Yes.", "weight": w} for n, w in enumerate((0.93, 0.07))]
+    wrong = [{"id": "x", "text": "Wrong", "feedback": "No.", "weight": -0.5}]
+    question = build("multiple_response", options=right + wrong)
+    written = moodle_xml.write([question], MediaStore(None))
+    fractions = [float(f) / 100 for f in re.findall(r'<answer fraction="([-0-9.]+)"', written.content.decode())]
+    assert all(min(abs(f - a) for a in ALLOWED) < 1e-6 for f in fractions)
+    assert abs(sum(f for f in fractions if f > 0) - 1.0) <= 1e-4, fractions
+    assert {a.where for a in written.adjustments} == {"options[0].weight", "options[1].weight"}

@@ -8,7 +8,8 @@ for every format, and says so in a warning where an instructor should look:
   lesson chosen for the import;
 - **section**: the metadata's, else the one chosen, else the lesson's first section;
 - **objectives**: the metadata's that the syllabus knows, else the ones chosen, else the lesson's first;
-- **status**: the one chosen for the import (draft unless asked otherwise);
+- **status**: for a new question, the one chosen for the import (draft unless asked otherwise);
+  a question that updates one of the bank's keeps that question's status;
 - **id**: the metadata's when it is free, else the next of the lesson's series; an id the bank
   already has (or once had) is skipped, updated or renamed as the import chose;
 - **feedback** the file did not give: "Correct." / "Not correct." and, for the explanation, the
@@ -78,6 +79,7 @@ def build(
         fields["status"] = options.status.value
         if options.on_conflict is OnConflict.UPDATE and question_id in existing:
             fields["version"] = existing[question_id].version
+            fields["status"] = existing[question_id].status.value
             updates.append(question_id)
         question = _validated(draft, fields, notes, skipped)
         if question is None:
@@ -106,7 +108,11 @@ def _placed(draft: Draft, options: ImportOptions, course: Course, notes: list[st
             notes.append(f'placed in the first section of lesson "{lesson}" ("{section}"): choose the section it tests')
     fields["section"] = section or ""
     syllabus = {o.id for o in course.syllabus.objectives} if course.syllabus else set()
-    objectives = [o for o in draft.meta.get("objectives") or [] if o in syllabus]
+    named = [o for o in draft.meta.get("objectives") or [] if isinstance(o, str)]
+    objectives = [o for o in named if o in syllabus]
+    if len(objectives) < len(named):
+        unknown = ", ".join(f'"{o}"' for o in named if o not in syllabus)
+        notes.append(f"the syllabus has no objective {unknown}: left out")
     if not objectives:
         objectives = list(options.objectives)
     if not objectives and known is not None:

@@ -155,7 +155,8 @@ def _options(course: Course) -> tuple[ImportOptions | None, Format | None]:
         chosen_format = st.selectbox("Format", list(FORMAT_CHOICES), format_func=lambda v: FORMAT_CHOICES[v], key="import-format")
         status = st.radio(
             "Status", list(STATUS_CHOICES), format_func=lambda v: STATUS_CHOICES[v], key="import-status", horizontal=True,
-            help="Drafts are not in any quiz until an instructor makes them active.",
+            help="For new questions: drafts are not in any quiz until an instructor makes them active. "
+            "A question that updates one of the bank's keeps that question's status.",
         )  # fmt: skip
         on_conflict = st.radio(
             "When the bank already has a question's id",

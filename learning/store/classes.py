@@ -158,7 +158,7 @@ class Classes:
                 taken = attempts.get((learner.id, spec.id), [])
                 allowed = spec.attempts_allowed_for(extra=grants.get((learner.id, spec.id), 0))
                 standing = standing_of(spec, taken, used=len(taken), allowed=allowed)
-                cells[spec.id] = QuizCell(
+                cells[spec.id] = QuizCell.model_construct(
                     counted=standing.counted, attempts_used=standing.attempts_used, attempts_allowed=allowed, passed=standing.passed
                 )
                 if standing.counted is None and standing.in_progress is None and spec.window(now) is Window.CLOSED:

@@ -70,7 +70,7 @@ class Dashboard(BaseModel):
 
 
 def counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, str, tuple[str, ...], float]]:
-    """The answers that count (none of a voided attempt), newest first, as ``(user id, question id, objectives, score)``."""
+    """The answers that count (none of a voided attempt), each learner's newest first, as ``(user id, question id, objectives, score)``."""
     query = (
         select(AnswerRow.user_id, AnswerRow.question_id, cast(AnswerRow.objectives, String), AnswerRow.score)
         .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
@@ -81,7 +81,8 @@ def counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, st
             AttemptRow.voided.is_(False),
             or_(AttemptRow.feedback_mode == FeedbackMode.PRACTICE.value, AttemptRow.status == AttemptStatus.SUBMITTED.value),
         )
-        .order_by(AnswerRow.answered_at.desc(), AnswerRow.id.desc())
+        # Newest first for each learner; grouped by learner, the index on (user, answered) gives this order without a sort.
+        .order_by(AnswerRow.user_id, AnswerRow.answered_at.desc(), AnswerRow.id.desc())
     )
     # The objectives arrive as JSON text, decoded once per distinct list rather than once per answer.
     decoded: dict[str, tuple[str, ...]] = {}

@@ -65,10 +65,10 @@ def test_the_roster_filters_by_status_and_name(app) -> None:
     app.sign_in_as(teacher)
     app.open("classes", **{"class": str(monday.id)})
     assert roster_names(app) == ["Ana Diaz", "Sam Rivera"]
-    app.at.segmented_control(key=f"status-{monday.id}").set_value("on track")
+    app.at.pills(key=f"status-{monday.id}").set_value("on track")
     app.run()
     assert roster_names(app) == ["Ana Diaz"]
-    app.at.segmented_control(key=f"status-{monday.id}").set_value("Everyone")
+    app.at.pills(key=f"status-{monday.id}").set_value("Everyone")
     app.at.text_input(key=f"find-{monday.id}").input("SAM")
     app.run()
     assert roster_names(app) == ["Sam Rivera"]

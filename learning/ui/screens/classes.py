@@ -23,10 +23,10 @@ from learning.ui.screens import progress
 from learning.wording import count, sentence
 
 STATUS_ICONS = {
-    ClassStatus.ON_TRACK: "🟢",
-    ClassStatus.BEHIND: "🟠",
-    ClassStatus.NOT_STARTED: "⚪",
-    ClassStatus.PASSED: "🏁",
+    ClassStatus.ON_TRACK: ":green[:material/check_circle:]",
+    ClassStatus.BEHIND: ":orange[:material/warning:]",
+    ClassStatus.NOT_STARTED: ":gray[:material/radio_button_unchecked:]",
+    ClassStatus.PASSED: ":blue[:material/workspace_premium:]",
 }
 
 
@@ -82,14 +82,11 @@ def _roster(roster: Roster) -> None:
         st.info(f"No learner has joined yet. Learners type the enrolment code **{roster.cohort.code}** when they create their account.")
         return
     tally = {status: sum(r.standing.status is status for r in rows) for status in ClassStatus}
-    with st.container(horizontal=True, gap="small"):
+    with st.container(horizontal=True, gap="small"):  # two by two on a phone, in a row on a wider screen
         for status in ClassStatus:
-            st.metric(f"{STATUS_ICONS[status]} {status.value.capitalize()}", tally[status], border=True)
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        shown_status = st.segmented_control(
-            "Show", ["Everyone", *[s.value for s in ClassStatus]], default="Everyone", key=f"status-{roster.cohort.id}"
-        )
-        find = st.text_input("Find a learner", key=f"find-{roster.cohort.id}", placeholder="name or username")
+            st.metric(f"{STATUS_ICONS[status]} {status.value.capitalize()}", tally[status], border=True, width=160)
+    shown_status = st.pills("Show", ["Everyone", *[s.value for s in ClassStatus]], default="Everyone", key=f"status-{roster.cohort.id}")
+    find = st.text_input("Find a learner", key=f"find-{roster.cohort.id}", placeholder="name or username", width=320)
     wanted = find.strip().casefold()
     chosen = [
         r
@@ -101,6 +98,7 @@ def _roster(roster: Roster) -> None:
     table = pd.DataFrame([_table_row(roster, r, zone) for r in chosen])
     config: dict[str, Any] = {
         "Learner": st.column_config.TextColumn(pinned=True),
+        "Why": st.column_config.TextColumn(width="large"),
         "Last active": st.column_config.DatetimeColumn(format="D MMM, HH:mm", help=f"In {zone_name}"),
         "Lessons read": st.column_config.NumberColumn(help=f"Lessons marked as read, of {roster.lessons_total}"),
         "Reviews due": st.column_config.NumberColumn(help="Spaced-review questions due now"),
@@ -141,7 +139,7 @@ def _table_row(roster: Roster, row, zone) -> dict[str, object]:
     cells: dict[str, object] = {
         "id": row.learner_id,
         "Learner": row.display_name,
-        "Status": f"{STATUS_ICONS[row.standing.status]} {row.standing.status.value}",
+        "Status": row.standing.status.value,
         "Why": row.standing.reason,
         "Last active": row.last_active.astimezone(zone).replace(tzinfo=None) if row.last_active else None,
         "Lessons read": row.lessons_read,

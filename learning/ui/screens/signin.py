@@ -54,7 +54,7 @@ def _reset() -> None:
     """A new password with the one-time code an instructor gave (learners have no email here)."""
     st.caption("Forgot your password? Ask your instructor for a reset code, then choose a new password here.")
     with st.form("reset"):
-        username = st.text_input("Username", autocomplete="username", key="reset-username")
+        username = st.text_input("Your username", autocomplete="username", key="reset-username")
         code = st.text_input("Reset code", max_chars=20, help="Twelve letters and digits, such as ABCD-EFGH-JKMN.")
         rule = f"At least {MIN_PASSWORD} characters, not containing your username."
         password = st.text_input("New password", type="password", autocomplete="new-password", help=rule)

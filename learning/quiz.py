@@ -228,6 +228,11 @@ class QuizSpec(BaseModel):
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 
+    def attempts_allowed_for(self, *, extra: int = 0) -> int | None:
+        """How many attempts one learner may start: the quiz's own number plus the extra attempts
+        an instructor granted them (None: no limit, whatever was granted)."""
+        return None if self.attempts_allowed is None else self.attempts_allowed + max(0, extra)
+
 
 REVIEW_ID = "spaced-review"
 

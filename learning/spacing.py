@@ -2,14 +2,16 @@
 
 FSRS (the ``fsrs`` package) schedules the cards. A wrong answer rates a card Again and a right
 one Good; a learner who says a right answer felt hard or easy rates it Hard or Easy instead.
-With an exam date set, a review that would fall on or after the exam day is brought forward to
-the day before it. Like py-fsrs's ``review_card``, :func:`review` returns the new card and a log
-and reads no clock: the caller passes ``now``.
+With an exam date set (the learner's own, or a class's: the nearest one still ahead counts), a
+review that would fall on or after the exam day is brought forward to the day before it. Like
+py-fsrs's ``review_card``, :func:`review` returns the new card and a log and reads no clock: the
+caller passes ``now``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
@@ -48,3 +50,10 @@ def effective_due(due: datetime, exam_date: date | None, now: datetime) -> datet
     if now >= exam_start or due < exam_start:
         return due
     return exam_start - timedelta(days=1)
+
+
+def exam_ahead(dates: Iterable[date | None], now: datetime) -> date | None:
+    """The exam date that moves a learner's reviews: the nearest of their own and their classes'
+    exam dates whose day has not begun (None when none is ahead)."""
+    ahead = [d for d in dates if d is not None and now < datetime.combine(d, time(0, 0), tzinfo=UTC)]
+    return min(ahead) if ahead else None

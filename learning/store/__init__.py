@@ -1,4 +1,5 @@
-"""Learner records: accounts, cohorts, attempts, answers, progress, mastery and spaced review.
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
+instructors' rosters, actions and audit log.
 
 :class:`Store` wires the parts to one database::
 
@@ -16,7 +17,9 @@ from learning.course import Course
 from learning.settings import Settings
 from learning.store.accounts import Accounts, Cohort, Role, User
 from learning.store.attempts import AnswerOutcome, Attempts, QuizStanding, StoredAttempt
+from learning.store.audit import Action, AuditEntry
 from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, HistoryEntry, Saved
+from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
@@ -37,6 +40,7 @@ class Store:
         self.exports = Exports(database, self.accounts, course, site_url=settings.site_url)
         self.authoring = Authoring(database, self.accounts, course)
         self.statistics = Statistics(database, self.accounts, course)
+        self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -53,9 +57,12 @@ class Store:
 __all__ = [
     "COMMAND_LINE",
     "Accounts",
+    "Action",
     "AnswerOutcome",
     "Attempts",
+    "AuditEntry",
     "Authoring",
+    "Classes",
     "Cohort",
     "CommandLine",
     "Dashboard",
@@ -72,6 +79,7 @@ __all__ = [
     "Review",
     "ReviewSummary",
     "Role",
+    "Roster",
     "Saved",
     "Statistics",
     "StatisticsReport",

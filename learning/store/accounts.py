@@ -1,9 +1,10 @@
-"""Accounts, sign-in, cohorts and who may read what.
+"""Accounts, sign-in, cohorts, password reset codes and who may read what.
 
 Passwords are hashed with argon2id (``argon2-cffi``). There are no default accounts: the first
 instructor is made with ``python -m learning users add NAME --role instructor``. Repeated failed
-sign-ins lock an account for a while. An instructor sees only the learners of their own
-cohorts; a learner sees only their own records. Every check here runs on the server.
+sign-ins lock an account for a while. An instructor sees only the learners of the cohorts they
+teach (their own, and those whose owner added them as a co-instructor); a learner sees only their
+own records. Every check here runs on the server, against the database.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from datetime import date, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from learning.errors import AccessDenied, AccountError, SignInError
+from learning.store import audit
+from learning.store.audit import Action
 from learning.store.database import Database
-from learning.store.tables import CohortRow, MembershipRow, UserRow
+from learning.store.tables import CohortRow, CoInstructorRow, MembershipRow, PasswordResetRow, UserRow
 from learning.wording import count
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -49,6 +52,9 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+RESET_HOURS = 48
+RESET_TRIES = 5
+CLOSED = "this class is closed to new learners; ask your instructor"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("a password nobody has, for timing")
 
@@ -77,6 +83,8 @@ class User(BaseModel):
 
 
 class Cohort(BaseModel):
+    """A class: its enrolment code, owner, exam date and whether learners may still join."""
+
     model_config = ConfigDict(frozen=True)
 
     id: int
@@ -84,9 +92,30 @@ class Cohort(BaseModel):
     code: str
     instructor_id: int
     members: int = 0
+    exam_date: date | None = None
+    enrolment_open: bool = True
 
 
-def _user(row: UserRow) -> User:
+def cohort_of(row: CohortRow, members: int = 0) -> Cohort:
+    return Cohort(
+        id=row.id,
+        name=row.name,
+        code=row.code,
+        instructor_id=row.instructor_id,
+        members=members,
+        exam_date=row.exam_date,
+        enrolment_open=row.enrolment_open,
+    )
+
+
+def taught_by(instructor_id: int) -> ColumnElement[bool]:
+    """The condition on :class:`CohortRow` that an instructor teaches the class: they made it, or
+    its owner added them as a co-instructor."""
+    co_taught = select(CoInstructorRow.cohort_id).where(CoInstructorRow.user_id == instructor_id)
+    return or_(CohortRow.instructor_id == instructor_id, CohortRow.id.in_(co_taught))
+
+
+def user_of(row: UserRow) -> User:
     return User(
         id=row.id,
         username=row.username,
@@ -124,6 +153,24 @@ def hash_password(password: str) -> str:
 def new_enrolment_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def unused_code(session: Session) -> str:
+    """An enrolment code no class has."""
+    while True:
+        code = new_enrolment_code()
+        if session.scalar(select(CohortRow.id).where(CohortRow.code == code)) is None:
+            return code
+
+
+def new_reset_code() -> str:
+    """Twelve characters in three groups (``ABCD-EFGH-JKMN``), from an alphabet without look-alikes."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _normal_reset(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", code).upper()
 
 
 def _normal_code(code: str) -> str:
@@ -199,6 +246,8 @@ class Accounts:
                 cohort = session.scalar(select(CohortRow).where(CohortRow.code == _normal_code(enrolment_code)))
                 if cohort is None:
                     raise AccountError("no class has that enrolment code; check it with your instructor")
+                if not cohort.enrolment_open:
+                    raise AccountError(CLOSED)
             row = UserRow(
                 username=name,
                 display_name=(display_name or name).strip()[:120] or name,
@@ -213,7 +262,7 @@ class Accounts:
             session.flush()
             if cohort is not None:
                 session.add(MembershipRow(cohort_id=cohort.id, user_id=row.id, joined_at=now))
-            return _user(row)
+            return user_of(row)
 
         try:
             return self.db.run_write(work)
@@ -223,16 +272,16 @@ class Accounts:
     def get(self, user_id: int) -> User | None:
         with self.db.read() as session:
             row = session.get(UserRow, user_id)
-            return _user(row) if row else None
+            return user_of(row) if row else None
 
     def by_username(self, username: str) -> User | None:
         with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
-            return _user(row) if row else None
+            return user_of(row) if row else None
 
     def all(self) -> list[User]:
         with self.db.read() as session:
-            return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+            return [user_of(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
 
     def set_password(self, username: str, password: str) -> None:
         name = normalise_username(username)
@@ -267,7 +316,7 @@ class Accounts:
         def work(session: Session) -> User:
             row = session.get_one(UserRow, actor.id)
             row.exam_date = exam_date
-            return _user(row)
+            return user_of(row)
 
         return self.db.run_write(work)
 
@@ -308,7 +357,7 @@ class Accounts:
             with self.db.read() as session:
                 row = session.get(UserRow, user_id)
                 if row is not None and row.password_hash == stored_hash and not row.disabled and not row.failed_sign_ins:
-                    return _user(row)
+                    return user_of(row)
 
         def work(session: Session) -> User | SignInError:
             row = self.db.for_update(session, select(UserRow).where(UserRow.id == user_id))
@@ -329,7 +378,7 @@ class Accounts:
             row.locked_until = None
             if rehashed is not None:
                 row.password_hash = rehashed
-            return _user(row)
+            return user_of(row)
 
         outcome = self.db.run_write(work)  # failures are counted even though sign-in is refused
         if isinstance(outcome, SignInError):
@@ -354,7 +403,7 @@ class Accounts:
         address = email.strip().lower()
         with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.email == address))
-            found = _user(row) if row else None
+            found = user_of(row) if row else None
         if found is not None:
             if found.disabled:
                 raise SignInError("this account is disabled; ask your instructor", reason="disabled")
@@ -379,34 +428,29 @@ class Accounts:
             raise AccountError("a class needs a name")
 
         def work(session: Session) -> Cohort:
-            while True:
-                code = new_enrolment_code()
-                if session.scalar(select(CohortRow.id).where(CohortRow.code == code)) is None:
-                    break
-            row = CohortRow(name=name.strip()[:120], code=code, instructor_id=actor.id, created_at=now)
+            code = unused_code(session)
+            row = CohortRow(name=name.strip()[:120], code=code, instructor_id=actor.id, created_at=now, enrolment_open=True)
             session.add(row)
             session.flush()
-            return Cohort(id=row.id, name=row.name, code=row.code, instructor_id=actor.id)
+            audit.record(session, actor.id, Action.CLASS_CREATED, now=now, cohort_id=row.id, subject=row.name)
+            return cohort_of(row)
 
         return self.db.run_write(work)
 
     def cohorts(self, actor: User) -> list[Cohort]:
-        """An instructor's own cohorts, or the cohorts a learner belongs to."""
+        """The cohorts an instructor teaches (their own and those they co-teach), or the cohorts a learner belongs to."""
         with self.db.read() as session:
             members = select(func.count()).where(MembershipRow.cohort_id == CohortRow.id).scalar_subquery()
             query = select(CohortRow, members)
             if actor.is_instructor:
-                query = query.where(CohortRow.instructor_id == actor.id)
+                query = query.where(taught_by(actor.id))
             else:
                 mine = aliased(MembershipRow)  # apart from the members count's own MembershipRow
                 query = query.join(mine, mine.cohort_id == CohortRow.id).where(mine.user_id == actor.id)
-            return [
-                Cohort(id=r.id, name=r.name, code=r.code, instructor_id=r.instructor_id, members=n)
-                for r, n in session.execute(query.order_by(CohortRow.name))
-            ]
+            return [cohort_of(r, n) for r, n in session.execute(query.order_by(CohortRow.name, CohortRow.id))]
 
     def join_cohort(self, actor: User, code: str, *, now: datetime) -> Cohort:
-        """Join a class by its enrolment code; only learners join classes."""
+        """Join a class by its enrolment code; only learners join classes, and only while enrolment is open."""
         if actor.is_instructor:
             raise AccessDenied("instructors make classes; only learners join one")
 
@@ -415,29 +459,182 @@ class Accounts:
             if row is None:
                 raise AccountError("no class has that enrolment code; check it with your instructor")
             if session.get(MembershipRow, (row.id, actor.id)) is None:
+                if not row.enrolment_open:
+                    raise AccountError(CLOSED)
                 session.add(MembershipRow(cohort_id=row.id, user_id=actor.id, joined_at=now))
-            return Cohort(id=row.id, name=row.name, code=row.code, instructor_id=row.instructor_id)
+            return cohort_of(row)
 
         return self.db.run_write(work)
 
     def cohort_learners(self, actor: User, cohort_id: int) -> list[User]:
-        """The learners of a cohort; only its own instructor may ask."""
+        """The learners of a cohort; only an instructor who teaches it may ask."""
         with self.db.read() as session:
-            cohort = session.get(CohortRow, cohort_id)
-            if cohort is None or not actor.is_instructor or cohort.instructor_id != actor.id:
-                raise AccessDenied("you can only see the learners of your own classes")
+            self.require_teacher(actor, cohort_id, session=session)
             rows = session.scalars(
                 select(UserRow)
                 .join(MembershipRow, MembershipRow.user_id == UserRow.id)
                 .where(MembershipRow.cohort_id == cohort_id, UserRow.role == Role.LEARNER.value)
-                .order_by(UserRow.display_name)
+                .order_by(UserRow.display_name, UserRow.id)
             )
-            return [_user(r) for r in rows]
+            return [user_of(r) for r in rows]
+
+    def cohort(self, actor: User, cohort_id: int) -> Cohort:
+        """One class an instructor teaches, with its members counted.
+
+        Raises:
+            AccessDenied: the actor does not teach it (or it does not exist).
+        """
+        with self.db.read() as session:
+            row = self.require_teacher(actor, cohort_id, session=session)
+            members = session.scalar(select(func.count()).where(MembershipRow.cohort_id == cohort_id)) or 0
+            return cohort_of(row, members)
+
+    def instructors(self, actor: User, cohort_id: int) -> list[User]:
+        """Who teaches a class: its owner first, then its co-instructors by name."""
+        with self.db.read() as session:
+            row = self.require_teacher(actor, cohort_id, session=session)
+            owner = session.get_one(UserRow, row.instructor_id)
+            others = session.scalars(
+                select(UserRow)
+                .join(CoInstructorRow, CoInstructorRow.user_id == UserRow.id)
+                .where(CoInstructorRow.cohort_id == cohort_id)
+                .order_by(UserRow.display_name, UserRow.id)
+            )
+            return [user_of(owner), *(user_of(r) for r in others)]
+
+    def require_teacher(self, actor: User, cohort_id: int, *, session: Session) -> CohortRow:
+        """The class, when the actor teaches it (owner or co-instructor) and their account, as the
+        database says now, is an active instructor's.
+
+        Raises:
+            AccessDenied: anyone else, or no such class.
+        """
+        account = session.execute(select(UserRow.role, UserRow.disabled).where(UserRow.id == actor.id)).one_or_none()
+        if account is None or account.disabled or account.role != Role.INSTRUCTOR.value:
+            raise AccessDenied("you can only see the learners of your own classes")
+        row = session.scalar(select(CohortRow).where(CohortRow.id == cohort_id, taught_by(actor.id)))
+        if row is None:
+            raise AccessDenied("you can only see the learners of your own classes")
+        return row
+
+    def require_teaches_learner(self, actor: User, learner_id: int, *, session: Session, cohort_id: int | None = None) -> None:
+        """The actor is an active instructor who teaches a class the learner is in (``cohort_id``: that class).
+
+        Raises:
+            AccessDenied: anyone else; a learner is never let in.
+        """
+        account = session.execute(select(UserRow.role, UserRow.disabled).where(UserRow.id == actor.id)).one_or_none()
+        if account is None or account.disabled or account.role != Role.INSTRUCTOR.value:
+            raise AccessDenied("only the instructors of a learner's class can do this")
+        query = (
+            select(MembershipRow.user_id)
+            .join(CohortRow, CohortRow.id == MembershipRow.cohort_id)
+            .where(MembershipRow.user_id == learner_id, taught_by(actor.id))
+        )
+        if cohort_id is not None:
+            query = query.where(CohortRow.id == cohort_id)
+        if session.scalar(query.limit(1)) is None:
+            raise AccessDenied("only the instructors of a learner's class can do this")
+
+    # --- password reset codes -----------------------------------------------------------
+
+    def issue_reset_code(self, actor: User, learner_id: int, *, now: datetime, cohort_id: int | None = None) -> str:
+        """A one-time password reset code for a learner of the actor's classes, shown once.
+
+        Learners have no email here: the instructor hands the code over, and the learner signs
+        in with it under "I have a reset code". The code is stored hashed, expires after
+        :data:`RESET_HOURS` hours, works once, and replaces any earlier code not yet used.
+
+        Raises:
+            AccessDenied: the actor does not teach the learner (in ``cohort_id``, when given).
+        """
+        code = new_reset_code()
+        with self._turn_to_hash(signing_in=False):
+            code_hash = hash_password(_normal_reset(code))
+
+        def work(session: Session) -> None:
+            self.require_teaches_learner(actor, learner_id, session=session, cohort_id=cohort_id)
+            session.execute(
+                update(PasswordResetRow)
+                .where(PasswordResetRow.user_id == learner_id, PasswordResetRow.used_at.is_(None))
+                .values(expires_at=now)  # an earlier code stops working
+            )
+            session.add(
+                PasswordResetRow(
+                    user_id=learner_id,
+                    code_hash=code_hash,
+                    issued_by=actor.id,
+                    issued_at=now,
+                    expires_at=now + timedelta(hours=RESET_HOURS),
+                    failed_tries=0,
+                )
+            )
+            audit.record(
+                session, actor.id, Action.RESET_CODE, now=now, cohort_id=cohort_id, learner_id=learner_id, details={"hours": RESET_HOURS}
+            )
+
+        self.db.run_write(work)
+        return code
+
+    def reset_password(self, username: str, code: str, new_password: str, *, now: datetime) -> User:
+        """Choose a new password with a reset code: the code must be the learner's newest, unused,
+        unexpired and tried wrongly fewer than :data:`RESET_TRIES` times. The account is unlocked.
+
+        Raises:
+            AccountError: the code is wrong, used or expired (one message for all, so codes cannot
+                be probed), or the new password breaks the policy.
+        """
+        name = normalise_username(username)
+        problems = password_problems(new_password, username=name)
+        if problems:
+            raise AccountError("password: " + "; ".join(problems))
+        refused = AccountError("that reset code is not valid: it may be mistyped, used or expired; ask your instructor for a new one")
+        with self.db.read() as session:
+            found = session.execute(
+                select(PasswordResetRow.id, PasswordResetRow.code_hash, UserRow.id.label("user_id"))
+                .join(UserRow, UserRow.id == PasswordResetRow.user_id)
+                .where(
+                    UserRow.username == name,
+                    UserRow.disabled.is_(False),
+                    PasswordResetRow.used_at.is_(None),
+                    PasswordResetRow.expires_at > now,
+                    PasswordResetRow.failed_tries < RESET_TRIES,
+                )
+                .order_by(PasswordResetRow.issued_at.desc(), PasswordResetRow.id.desc())
+                .limit(1)
+            ).one_or_none()
+        with self._turn_to_hash(signing_in=False):
+            matches = _verify(found.code_hash if found else _DUMMY_HASH, _normal_reset(code))
+            password_hash = hash_password(new_password) if matches else None
+
+        def work(session: Session) -> User | None:
+            assert found is not None
+            row = self.db.for_update(session, select(PasswordResetRow).where(PasswordResetRow.id == found.id))
+            if row is None:
+                return None
+            if not matches:
+                row.failed_tries += 1
+                return None
+            if row.used_at is not None or row.expires_at <= now or row.failed_tries >= RESET_TRIES:
+                return None
+            row.used_at = now
+            user = session.get_one(UserRow, found.user_id)
+            user.password_hash = password_hash
+            user.failed_sign_ins = 0
+            user.locked_until = None
+            return user_of(user)
+
+        if found is None:
+            raise refused
+        user = self.db.run_write(work)
+        if user is None:
+            raise refused
+        return user
 
     # --- access -------------------------------------------------------------------------
 
     def can_read(self, actor: User, learner_id: int, *, session: Session | None = None) -> bool:
-        """A learner's records are readable by that learner and by the instructors of their cohorts."""
+        """A learner's records are readable by that learner and by the instructors (and co-instructors) of their cohorts."""
         if actor.disabled:
             return False
         if actor.id == learner_id:
@@ -447,7 +644,7 @@ class Accounts:
         query = (
             select(MembershipRow.user_id)
             .join(CohortRow, CohortRow.id == MembershipRow.cohort_id)
-            .where(CohortRow.instructor_id == actor.id, MembershipRow.user_id == learner_id)
+            .where(taught_by(actor.id), MembershipRow.user_id == learner_id)
             .limit(1)
         )
         if session is not None:

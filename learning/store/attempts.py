@@ -16,6 +16,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
@@ -41,7 +42,7 @@ from learning.quiz import (
 from learning.store.accounts import Accounts, User, require_self
 from learning.store.database import Database
 from learning.store.review import Review
-from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, MembershipRow, QuestionSnapshotRow
+from learning.store.tables import AnswerRow, AttemptGrantRow, AttemptRow, LessonProgressRow, MembershipRow, QuestionSnapshotRow
 
 
 class StoredAttempt(BaseModel):
@@ -56,6 +57,7 @@ class StoredAttempt(BaseModel):
     questions: dict[str, QuestionBase]
     flagged: list[str]
     result: AttemptResult | None = None
+    voided: bool = False
 
     @property
     def submitted(self) -> bool:
@@ -86,6 +88,27 @@ class QuizStanding(BaseModel):
     @property
     def attempts_left(self) -> int | None:
         return None if self.attempts_allowed is None else max(0, self.attempts_allowed - self.attempts_used)
+
+
+COUNTED = AttemptRow.voided.is_(False)
+"""The attempts that count: every one but those an instructor voided."""
+
+
+def standing_of(spec: QuizSpec, rows: Sequence[Any], *, used: int, allowed: int | None) -> QuizStanding:
+    """A learner's standing on ``spec`` from their counted attempts, oldest first (rows with
+    ``id``, ``status``, ``score`` and ``passed``): the score that counts by the quiz's grading
+    method, the best, whether any passed, and the attempt still open."""
+    scores = [r.score for r in rows if r.status == AttemptStatus.SUBMITTED.value and r.score is not None]
+    # Built from stored values without validating them again: a class's roster makes thousands.
+    return QuizStanding.model_construct(
+        quiz_id=spec.id,
+        attempts_used=used,
+        attempts_allowed=allowed,
+        best=max(scores) if scores else None,
+        counted=overall_score(scores, spec.grading_method),
+        passed=any(r.passed for r in rows if r.status == AttemptStatus.SUBMITTED.value),
+        in_progress=next((r.id for r in rows if r.status == AttemptStatus.IN_PROGRESS.value), None),
+    )
 
 
 def content_hash(question: QuestionBase) -> str:
@@ -215,10 +238,9 @@ class Attempts:
                 raise AttemptError("this quiz is not open yet", reason="not_open")
             if window is Window.CLOSED:
                 raise AttemptError("this quiz has closed", reason="closed")
-            if spec.attempts_allowed is not None:
-                used = session.scalar(select(func.count()).where(AttemptRow.user_id == actor.id, AttemptRow.quiz_id == spec.id)) or 0
-                if used >= spec.attempts_allowed:
-                    raise AttemptError(f"you have used all {spec.attempts_allowed} attempts at this quiz", reason="no_attempts_left")
+            used, allowed = self.allowance(session, actor.id, spec)
+            if allowed is not None and used >= allowed:
+                raise AttemptError(f"you have used all {allowed} attempts at this quiz", reason="no_attempts_left")
             # Snapshots are shared rows: insert them in one fixed order (by hash), or simultaneous
             # starts that drew the same questions in different orders wait on each other (a deadlock
             # on PostgreSQL, every time the bank changes and the first learners start an exam).
@@ -243,6 +265,17 @@ class Attempts:
             return attempt_id
 
         return self.get(actor, self.db.run_write(work), now=now)
+
+    @staticmethod
+    def allowance(session: Session, user_id: int, spec: QuizSpec) -> tuple[int, int | None]:
+        """The attempt-limit rule's figures for one learner and quiz: attempts used (every one
+        started, less those an instructor voided) and attempts allowed (the quiz's, plus extra
+        attempts granted; None: no limit)."""
+        used = session.scalar(select(func.count()).where(AttemptRow.user_id == user_id, AttemptRow.quiz_id == spec.id, COUNTED)) or 0
+        extra = 0
+        if spec.attempts_allowed is not None:
+            extra = session.scalar(select(func.count()).where(AttemptGrantRow.user_id == user_id, AttemptGrantRow.quiz_id == spec.id)) or 0
+        return used, spec.attempts_allowed_for(extra=extra)
 
     def _class_ids(self, session: Session, user_id: int) -> set[int]:
         return set(session.scalars(select(MembershipRow.cohort_id).where(MembershipRow.user_id == user_id)))
@@ -287,6 +320,7 @@ class Attempts:
             questions=questions,
             flagged=list(row.flagged or []),
             result=AttemptResult.model_validate(row.result) if row.result else None,
+            voided=row.voided,
         )
 
     def unfinished(self, actor: User, *, now: datetime, quiz_id: str | None = None, among: set[str] | None = None) -> list[StoredAttempt]:
@@ -314,26 +348,19 @@ class Attempts:
             return [self._load(session, row) for row in session.scalars(query.order_by(AttemptRow.started_at))]
 
     def standing(self, actor: User, learner_id: int, spec: QuizSpec) -> QuizStanding:
+        """Attempts used and allowed (extra attempts granted included) and the score that counts;
+        a voided attempt is left out of all three."""
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
             rows = list(
                 session.execute(
                     select(AttemptRow.id, AttemptRow.status, AttemptRow.score, AttemptRow.passed)
-                    .where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id == spec.id)
+                    .where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id == spec.id, COUNTED)
                     .order_by(AttemptRow.started_at)
                 )
             )
-        scores = [r.score for r in rows if r.status == AttemptStatus.SUBMITTED.value and r.score is not None]
-        in_progress = next((r.id for r in rows if r.status == AttemptStatus.IN_PROGRESS.value), None)
-        return QuizStanding(
-            quiz_id=spec.id,
-            attempts_used=len(rows),
-            attempts_allowed=spec.attempts_allowed,
-            best=max(scores) if scores else None,
-            counted=overall_score(scores, spec.grading_method),
-            passed=any(r.passed for r in rows if r.status == AttemptStatus.SUBMITTED.value),
-            in_progress=in_progress,
-        )
+            used, allowed = self.allowance(session, learner_id, spec)
+        return standing_of(spec, rows, used=used, allowed=allowed)
 
     # --- answering ----------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from learning import xapi
 from learning.course import Course
 from learning.questions import QUESTION_ADAPTER
 from learning.quiz import QuizKind
+from learning.spreadsheet import SafeWriter
 from learning.store.accounts import Accounts, User
 from learning.store.database import Database
 from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow, QuestionSnapshotRow, UserRow
@@ -33,25 +34,6 @@ xapi_response = xapi.response_text
 
 def _iso(moment: datetime | None) -> str:
     return xapi.timestamp(moment) if moment else ""
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula: one starting with =, +, -, @, a tab or a
-    carriage return gets a leading apostrophe (OWASP's advice on CSV injection)."""
-    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
-
-
-class _SafeWriter:
-    """A csv writer whose every text cell is :func:`spreadsheet_safe`."""
-
-    def __init__(self, writer: Any) -> None:
-        self.writer = writer
-
-    def writerow(self, row: list[str]) -> None:
-        self.writer.writerow([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
 
 
 class Exports:
@@ -75,7 +57,7 @@ class Exports:
             )
             attempts = list(session.scalars(select(AttemptRow).where(AttemptRow.user_id == learner_id).order_by(AttemptRow.started_at)))
         out = io.StringIO()
-        writer = _SafeWriter(csv.writer(out, lineterminator="\n"))
+        writer = SafeWriter(csv.writer(out, lineterminator="\n"))
         writer.writerow(TRANSCRIPT_COLUMNS)
         for row in lessons:
             status = "read" if row.completed_at else "opened"

@@ -69,8 +69,8 @@ class Dashboard(BaseModel):
         return sum(p.status is not LessonStatus.NOT_STARTED for p in self.lessons)
 
 
-def _counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, str, tuple[str, ...], float]]:
-    """The answers that count, newest first, as ``(user id, question id, objectives, score)``."""
+def counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, str, tuple[str, ...], float]]:
+    """The answers that count (none of a voided attempt), each learner's newest first, as ``(user id, question id, objectives, score)``."""
     query = (
         select(AnswerRow.user_id, AnswerRow.question_id, cast(AnswerRow.objectives, String), AnswerRow.score)
         .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
@@ -78,9 +78,11 @@ def _counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, s
             AnswerRow.user_id.in_(user_ids),
             AttemptRow.user_id.in_(user_ids),  # the same attempts, but lets the database pick only theirs by index
             AnswerRow.current.is_(True),
+            AttemptRow.voided.is_(False),
             or_(AttemptRow.feedback_mode == FeedbackMode.PRACTICE.value, AttemptRow.status == AttemptStatus.SUBMITTED.value),
         )
-        .order_by(AnswerRow.answered_at.desc(), AnswerRow.id.desc())
+        # Newest first for each learner; grouped by learner, the index on (user, answered) gives this order without a sort.
+        .order_by(AnswerRow.user_id, AnswerRow.answered_at.desc(), AnswerRow.id.desc())
     )
     # The objectives arrive as JSON text, decoded once per distinct list rather than once per answer.
     decoded: dict[str, tuple[str, ...]] = {}
@@ -150,7 +152,7 @@ class Progress:
         course = self.course()
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
-            rows = _counted_answers(session, [learner_id])
+            rows = counted_answers(session, [learner_id])
             progress = {r.lesson_id: r for r in session.scalars(select(LessonProgressRow).where(LessonProgressRow.user_id == learner_id))}
             attempts = list(
                 session.execute(
@@ -211,7 +213,7 @@ class Progress:
         course = self.course()
         objective_ids = [o.id for o in course.syllabus.objectives] if course.syllabus else []
         with self.db.read() as session:
-            rows = _counted_answers(session, [u.id for u in learners])
+            rows = counted_answers(session, [u.id for u in learners])
         by_user: dict[int, list[tuple[Sequence[str], float]]] = defaultdict(list)
         for user_id, _question, objectives, score in rows:
             by_user[user_id].append((objectives, score))

@@ -7,20 +7,20 @@ and writes cards. The due queue lists the cards whose review is due, the most re
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import date, datetime
 from typing import cast
 
 from fsrs import Card
 from fsrs.card import CardDict
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from learning.course import Course
-from learning.spacing import effective_due, review
+from learning.spacing import effective_due, exam_ahead, review
 from learning.store.accounts import Accounts, User
 from learning.store.database import Database
-from learning.store.tables import AttemptRow, ReviewCardRow, ReviewLogRow, UserRow
+from learning.store.tables import AttemptRow, CohortRow, MembershipRow, ReviewCardRow, ReviewLogRow, UserRow
 
 
 class DueCard(BaseModel):
@@ -49,12 +49,8 @@ class Review:
 
     def _reviewable(self, session: Session, learner_id: int) -> set[str]:
         """The question ids this learner's review may show (see :meth:`Course.reviewable`)."""
-        course = self.course()
-        finals = course.final_exam_ids()
-        finished = bool(finals) and session.scalar(
-            select(func.count()).where(AttemptRow.user_id == learner_id, AttemptRow.quiz_id.in_(finals), AttemptRow.passed.is_(True))
-        )
-        return set(course.reviewable(course_finished=bool(finished)))
+        finished = learner_id in self._finished(session, [learner_id])
+        return set(self.course().reviewable(course_finished=finished))
 
     def record(
         self,
@@ -96,26 +92,61 @@ class Review:
         """The learner's cards due now, the most recently due first, for questions review may show."""
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
-            active = self._reviewable(session, learner_id)
-            exam_date = session.scalar(select(UserRow.exam_date).where(UserRow.id == learner_id))
-            query = select(ReviewCardRow).where(ReviewCardRow.user_id == learner_id)
-            if exam_date is None or now >= datetime.combine(exam_date, time(0, 0), tzinfo=UTC):
-                query = query.where(ReviewCardRow.due <= now)  # no exam ahead: only what is due by the clock
-            rows = session.scalars(query)
-            cards = []
-            for row in rows:
-                when = effective_due(row.due, exam_date, now)
-                if when <= now and row.question_id in active:
-                    cards.append(DueCard(question_id=row.question_id, due=when, reviews=row.reviews))
-        cards.sort(key=lambda c: (c.due, c.question_id), reverse=True)
+            cards = self.due_cards(session, [learner_id], now=now).get(learner_id, [])
         return cards[:limit] if limit else cards
+
+    def due_cards(self, session: Session, learner_ids: list[int], *, now: datetime) -> dict[int, list[DueCard]]:
+        """Each learner's cards due now, the most recently due first, in a few queries for any
+        number of learners (the caller has checked who may read them)."""
+        exams = self.exam_dates(session, learner_ids, now=now)
+        finished = self._finished(session, learner_ids)
+        course = self.course()
+        active = {done: set(course.reviewable(course_finished=done)) for done in (False, True)}
+        ahead = [user_id for user_id, exam in exams.items() if exam is not None]
+        by_clock = ReviewCardRow.due <= now  # no exam ahead: only what is due by the clock
+        query = select(ReviewCardRow.user_id, ReviewCardRow.question_id, ReviewCardRow.due, ReviewCardRow.reviews).where(
+            ReviewCardRow.user_id.in_(learner_ids), or_(by_clock, ReviewCardRow.user_id.in_(ahead)) if ahead else by_clock
+        )
+        cards: dict[int, list[DueCard]] = {}
+        for user_id, question_id, due, reviews in session.execute(query).all():
+            when = effective_due(due, exams.get(user_id), now)
+            if when <= now and question_id in active[user_id in finished]:
+                cards.setdefault(user_id, []).append(DueCard(question_id=question_id, due=when, reviews=reviews))
+        for listed in cards.values():
+            listed.sort(key=lambda c: (c.due, c.question_id), reverse=True)
+        return cards
+
+    def exam_dates(self, session: Session, learner_ids: list[int], *, now: datetime) -> dict[int, date | None]:
+        """The exam date that moves each learner's reviews: the nearest ahead of their own and
+        their classes' (:func:`learning.spacing.exam_ahead`)."""
+        dates: dict[int, list[date | None]] = {user_id: [] for user_id in learner_ids}
+        for user_id, own in session.execute(select(UserRow.id, UserRow.exam_date).where(UserRow.id.in_(learner_ids))).all():
+            dates[user_id].append(own)
+        classes = (
+            select(MembershipRow.user_id, CohortRow.exam_date)
+            .join(CohortRow, CohortRow.id == MembershipRow.cohort_id)
+            .where(MembershipRow.user_id.in_(learner_ids), CohortRow.exam_date.is_not(None))
+        )
+        for user_id, exam_date in session.execute(classes).all():
+            dates[user_id].append(exam_date)
+        return {user_id: exam_ahead(listed, now) for user_id, listed in dates.items()}
+
+    def _finished(self, session: Session, learner_ids: list[int]) -> set[int]:
+        """The learners who passed a final exam (an attempt not voided)."""
+        finals = self.course().final_exam_ids()
+        if not finals:
+            return set()
+        query = select(AttemptRow.user_id).where(
+            AttemptRow.user_id.in_(learner_ids), AttemptRow.quiz_id.in_(finals), AttemptRow.passed.is_(True), AttemptRow.voided.is_(False)
+        )
+        return set(session.scalars(query.distinct()))
 
     def summary(self, actor: User, learner_id: int, *, now: datetime) -> ReviewSummary:
         due_now = self.due(actor, learner_id, now=now)
         with self.db.read() as session:
             self.accounts.require_read(actor, learner_id, session=session)
             active = self._reviewable(session, learner_id)
-            exam_date = session.scalar(select(UserRow.exam_date).where(UserRow.id == learner_id))
+            exam_date = self.exam_dates(session, [learner_id], now=now)[learner_id]
             cards = list(session.execute(select(ReviewCardRow.question_id, ReviewCardRow.due).where(ReviewCardRow.user_id == learner_id)))
             total = sum(1 for c in cards if c.question_id in active)
             upcoming = [effective_due(c.due, exam_date, now) for c in cards if c.due > now and c.question_id in active]

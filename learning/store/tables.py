@@ -22,6 +22,8 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -101,6 +103,18 @@ class CohortRow(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    exam_date: Mapped[date | None] = mapped_column(Date)
+    enrolment_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class CoInstructorRow(Base):
+    """Another instructor who teaches a class with its owner: they see and act on it alike."""
+
+    __tablename__ = "cohort_instructors"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class MembershipRow(Base):
@@ -140,8 +154,61 @@ class AttemptRow(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
     result: Mapped[JsonObject | None] = mapped_column(JSON)
     flagged: Mapped[list[str]] = mapped_column(JSON, default=list)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """An instructor voided it: it no longer counts for the score, the attempts used or mastery."""
 
     __table_args__ = (Index("ix_attempts_user_quiz", "user_id", "quiz_id"),)
+
+
+class AttemptGrantRow(Base):
+    """One extra attempt at a quiz, granted to one learner by an instructor."""
+
+    __tablename__ = "attempt_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(80))
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_attempt_grants_user_quiz", "user_id", "quiz_id"),)
+
+
+class PasswordResetRow(Base):
+    """A one-time password reset code an instructor gave a learner: stored hashed, it expires,
+    works once, and dies after a few wrong tries."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failed_tries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditRow(Base):
+    """One thing an instructor did to a class or a learner's records: who, what, when and why.
+
+    The app only ever adds rows here. ``actor_label`` keeps the instructor's name as it was, so
+    the entry still reads right if the account is renamed or gone.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    details: Mapped[JsonObject] = mapped_column(JSON, default=dict)
 
 
 class AnswerRow(Base):
@@ -230,11 +297,15 @@ class ReviewLogRow(Base):
 
 __all__ = [
     "AnswerRow",
+    "AttemptGrantRow",
     "AttemptRow",
+    "AuditRow",
     "Base",
+    "CoInstructorRow",
     "CohortRow",
     "LessonProgressRow",
     "MembershipRow",
+    "PasswordResetRow",
     "QuestionHistoryRow",
     "QuestionSnapshotRow",
     "ReviewCardRow",

@@ -34,7 +34,7 @@ class PageDef:
     hidden: bool = False  # reached by links, not listed in the navigation
     instructor: bool = False
     default: bool = False
-    wide: bool = False  # uses the whole width of a large screen (the editor's form and preview side by side)
+    wide: bool = False  # uses the whole width of a large screen (the editor's form and preview side by side, a class's gradebook)
 
     @property
     def view(self) -> Path:
@@ -50,7 +50,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("lesson", "Lesson", hidden=True),
     PageDef("quiz", "Quiz", hidden=True),
     PageDef("results", "Results", hidden=True),
-    PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True),
+    PageDef("classes", "Classes", ":material/groups:", section=TEACH, instructor=True, wide=True),
     PageDef("quizzes", "Quizzes", ":material/edit_calendar:", section=TEACH, instructor=True),
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
     PageDef("bank", "Question bank", ":material/quiz:", section=TEACH, instructor=True, wide=True),

@@ -302,8 +302,9 @@ def answer_form(
         (st.warning if kind == "warning" else st.error)(message)
 
 
-def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_lesson: bool = True) -> None:
-    """The grade, the feedback on each choice made, the right answer, the explanation and a lesson link."""
+def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_lesson: bool = True, whose: str = "Your answer") -> None:
+    """The grade, the feedback on each choice made, the right answer, the explanation and a lesson
+    link (``whose`` heads the choices made: an instructor reads "Their answer")."""
     if grade.correct:
         st.success("**Correct.**", icon=":material/check_circle:")
     elif grade.score > 0:
@@ -311,7 +312,7 @@ def show_grade(question: QuestionBase, grade: Grade, course: Course, *, link_les
     else:
         st.error("**Not quite.**", icon=":material/cancel:")
     if grade.feedback:
-        st.markdown("**Your answer:**")
+        st.markdown(f"**{whose}:**")
     for item in grade.feedback:
         mark = ":green[:material/check_circle:]" if item.correct else ":red[:material/cancel:]"
         text = f"{mark} {inline(item.text)}"

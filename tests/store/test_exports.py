@@ -6,7 +6,8 @@ import csv
 import io
 from datetime import timedelta
 
-from learning.store.exports import iso_duration, spreadsheet_safe, xapi_response
+from learning.spreadsheet import spreadsheet_safe
+from learning.store.exports import iso_duration, xapi_response
 from tests.conftest import NOW, build
 from tests.store.conftest import exam_spec, practice_spec
 

@@ -97,3 +97,24 @@ def test_question_history_comes_and_goes_with_its_migration(store, learner) -> N
     with store.db.read() as session:
         assert session.scalars(select(QuestionHistoryRow)).all() == []
     assert _differences(store.db) == []
+
+
+def test_classes_tables_come_and_go_with_their_migration(store, learner, instructor) -> None:
+    """0004 adds co-instructors, extra attempts, reset codes and the audit log, and a class's exam
+    date and enrolment switch and an attempt's voided mark; records made before it keep working."""
+    from learning.quiz import QuizSpec
+    from tests.conftest import NOW
+
+    cohort = store.accounts.create_cohort(instructor, "Monday", now=NOW)
+    store.accounts.join_cohort(learner, cohort.code, now=NOW)
+    attempt = store.attempts.start(learner, QuizSpec(id="practice-goals", title="Practice", lessons=["goals"]), now=NOW)
+    store.db.downgrade("0003")
+    tables = set(inspect(store.db.writer).get_table_names())
+    assert not tables & {"cohort_instructors", "attempt_grants", "password_resets", "audit_log"}
+    assert "voided" not in {c["name"] for c in inspect(store.db.writer).get_columns("attempts")}
+    store.db.upgrade()
+    assert _differences(store.db) == []
+    mine = store.accounts.cohort(instructor, cohort.id)
+    assert (mine.enrolment_open, mine.exam_date, mine.members) == (True, None, 1)
+    assert [a.voided for a in store.attempts.history(learner, learner.id)] == [False]
+    assert store.attempts.history(learner, learner.id)[0].id == attempt.id

@@ -21,7 +21,7 @@ def sign_in(app, username: str, password: str):
 def test_a_new_visitor_sees_sign_in_and_sign_up(app) -> None:
     at = app.run()
     assert at.title[0].value == "Massage therapist or medical massage therapist?"
-    assert [t.label for t in at.tabs] == ["Sign in", "Create an account"]
+    assert [t.label for t in at.tabs] == ["Sign in", "Create an account", "I have a reset code"]
 
 
 def test_sign_in_with_the_right_password_opens_the_course(app) -> None:

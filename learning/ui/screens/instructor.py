@@ -1,36 +1,11 @@
-"""Instructor pages for now: classes with their enrolment codes, and problems in the course files."""
+"""The course files page (instructors): problems found loading lessons, questions and quizzes."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from learning.errors import AccountError
-from learning.render import plain_text
 from learning.ui import services, session
-from learning.wording import count, sentence
-
-
-def classes() -> None:
-    user = session.require_user(instructor=True)
-    store = services.store()
-    st.title("Classes")
-    st.caption("Learners join a class by typing its enrolment code when they create their account.")
-    cohorts = store.accounts.cohorts(user)
-    if not cohorts:
-        st.info("You have no classes yet.")
-    for cohort in cohorts:
-        with st.container(border=True):
-            st.markdown(f"**{plain_text(cohort.name)}** · {count(cohort.members, 'learner')}")
-            st.code(cohort.code, language=None)
-    with st.form("new-class", clear_on_submit=True):
-        name = st.text_input("New class name", max_chars=120)
-        if st.form_submit_button("Create class", type="primary"):
-            try:
-                store.accounts.create_cohort(user, name, now=services.now())
-            except AccountError as error:
-                st.error(sentence(str(error)))
-            else:
-                st.rerun()
+from learning.wording import count
 
 
 def problems() -> None:

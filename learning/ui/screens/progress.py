@@ -1,4 +1,8 @@
-"""Progress: mastery per objective and per lesson, score history, time studied, and downloads."""
+"""Progress: mastery per objective and per lesson, score history, time studied, and downloads.
+
+:func:`show` draws it for any learner the viewer may read: the learner's own page, and the
+instructor's view of a learner of their class (the same drawing, so both see the same thing).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,24 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from learning.store import User
 from learning.ui import charts, nav, services, session
 from learning.wording import count
 
 
 def render() -> None:
     user = session.require_user()
+    st.title("Your progress")
+    show(user, user)
+
+
+def show(viewer: User, learner: User) -> None:
+    """A learner's progress as they see it: time studied, mastery by lesson and objective, quiz
+    results and downloads (the store checks the viewer may read the learner's records)."""
     store = services.store()
     course = services.course()
-    board = store.progress.dashboard(user, user.id)
-    st.title("Your progress")
+    own = viewer.id == learner.id
+    board = store.progress.dashboard(viewer, learner.id)
     hours, rest = divmod(int(board.time_studied.total_seconds()), 3600)
     minutes = rest // 60
     with st.container(horizontal=True, gap="medium"):
@@ -25,14 +37,16 @@ def render() -> None:
         st.metric("Questions answered", board.answers, border=True)
         st.metric("Objectives mastered", f"{sum(m.mastered for m in board.objectives)} of {len(board.objectives)}", border=True)
 
-    if board.answers == 0:
+    if board.answers == 0 and own:
         st.info("Answer some questions (the check questions in a lesson, or a practice quiz) and your mastery shows here.")
         nav.link("Go to the course map", "home", icon=":material/map:")
+    elif board.answers == 0:
+        st.info("No question answered yet, so there is no mastery to show.")
     else:
         _lesson_chart(board, course)
         _objective_chart(board, course)
-    _history(user, store, course)
-    _downloads(user, store)
+    _history(viewer, learner, store, own=own)
+    _downloads(viewer, learner, store)
 
 
 def _lesson_chart(board, course) -> None:
@@ -60,9 +74,9 @@ def _objective_chart(board, course) -> None:
         st.caption("Mastery weighs your newest answers most. An objective counts as mastered at 80% with at least two answers.")
 
 
-def _history(user, store, course) -> None:
+def _history(viewer, learner, store, *, own: bool) -> None:
     st.subheader("Quiz results")
-    attempts = [a for a in store.attempts.history(user, user.id) if a.submitted and a.spec.kind.counts_as_a_quiz]
+    attempts = [a for a in store.attempts.history(viewer, learner.id) if a.submitted and not a.voided and a.spec.kind.counts_as_a_quiz]
     if not attempts:
         st.caption("No quiz submitted yet.")
         return
@@ -83,28 +97,31 @@ def _history(user, store, course) -> None:
         .properties(height=220)
     )
     st.altair_chart(chart, alt="Score of each submitted quiz over time")
+    if not own:
+        return  # the instructor's page lists every attempt with its answers below
     for attempt in reversed(attempts):
         verdict = "passed" if attempt.result.passed else "not passed"
         label = f"{attempt.spec.title}: {round(attempt.result.score * 100)}% ({verdict}), {attempt.attempt.submitted_at:%d %b %Y}"
         nav.link(label, "results", icon=":material/assignment:", attempt=attempt.id)
 
 
-def _downloads(user, store) -> None:
-    st.subheader("Your records")
-    st.caption("Download your transcript, or every answer as xAPI statements for a learning record store.")
+def _downloads(viewer, learner, store) -> None:
+    own = viewer.id == learner.id
+    st.subheader("Your records" if own else "Records")
+    st.caption(f"Download {'your' if own else 'the'} transcript, or every answer as xAPI statements for a learning record store.")
     with st.container(horizontal=True):
         st.download_button(
             "Transcript (CSV)",
-            data=store.exports.transcript_csv(user, user.id),
-            file_name=f"transcript-{user.username}.csv",
+            data=store.exports.transcript_csv(viewer, learner.id),
+            file_name=f"transcript-{learner.username}.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
         )
         st.download_button(
             "All answers (xAPI JSON)",
-            data=json.dumps(store.exports.xapi_statements(user, user.id), indent=2, ensure_ascii=False),
-            file_name=f"answers-{user.username}.xapi.json",
+            data=json.dumps(store.exports.xapi_statements(viewer, learner.id), indent=2, ensure_ascii=False),
+            file_name=f"answers-{learner.username}.xapi.json",
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",

@@ -74,7 +74,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
         facts.append("every critical question (safety, scope of practice) must be right to pass")
     st.markdown(" · ".join(facts))
     if spec.attempts_allowed:
-        st.caption(f"Attempts: {standing.attempts_used} used of {spec.attempts_allowed}.")
+        st.caption(f"Attempts: {standing.attempts_used} used of {standing.attempts_allowed}.")
     if standing.best is not None:
         st.caption(f"Best score so far: {round(standing.best * 100)}%.")
     history = [a for a in store.attempts.history(user, user.id, quiz_id=spec.id) if a.submitted]
@@ -89,7 +89,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
                 )
                 nav.link(label, "results", icon=":material/assignment:", attempt=past.id)
     if standing.attempts_left == 0:
-        st.error(f"You have used all {spec.attempts_allowed} attempts at this quiz.", icon=":material/block:")
+        st.error(f"You have used all {standing.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
     window = spec.window(services.now())
     if window is not Window.OPEN:

@@ -20,11 +20,13 @@ def render() -> None:
     if session.sso_configured():
         st.button("Sign in with your school account", on_click=st.login, type="primary", icon=":material/login:")
         st.caption("Or use a username and password:")
-    sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
+    sign_in_tab, sign_up_tab, reset_tab = st.tabs(["Sign in", "Create an account", "I have a reset code"])
     with sign_in_tab:
         _sign_in()
     with sign_up_tab:
         _sign_up()
+    with reset_tab:
+        _reset()
 
 
 def _sign_in() -> None:
@@ -44,6 +46,31 @@ def _sign_in() -> None:
                 "disabled": "This account is disabled. Ask your instructor.",
             }
             st.error(messages.get(error.reason, sentence(str(error))))
+            return
+        _enter(user)
+
+
+def _reset() -> None:
+    """A new password with the one-time code an instructor gave (learners have no email here)."""
+    st.caption("Forgot your password? Ask your instructor for a reset code, then choose a new password here.")
+    with st.form("reset"):
+        username = st.text_input("Your username", autocomplete="username", key="reset-username")
+        code = st.text_input("Reset code", max_chars=20, help="Twelve letters and digits, such as ABCD-EFGH-JKMN.")
+        rule = f"At least {MIN_PASSWORD} characters, not containing your username."
+        password = st.text_input("New password", type="password", autocomplete="new-password", help=rule)
+        again = st.text_input("Type the new password again", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Set my new password", type="primary")
+    if submitted:
+        if not username.strip() or not code.strip():
+            st.error("Enter your username and the reset code.")
+            return
+        if password != again:
+            st.error("The two passwords differ. Type them again.")
+            return
+        try:
+            user = services.store().accounts.reset_password(username, code, password, now=services.now())
+        except AccountError as error:
+            st.error(sentence(str(error)))
             return
         _enter(user)
 

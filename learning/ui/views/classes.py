@@ -1,5 +1,5 @@
 """The classes page (instructors)."""
 
-from learning.ui.screens.instructor import classes
+from learning.ui.screens.classes import render
 
-classes()
+render()

@@ -5,7 +5,7 @@ quiz, by learners of the instructor's classes or of one class, the ones the quiz
 counts or all), reads their marks and responses in two queries, and caches each report by what
 it depends on (quiz, class, attempt choice and the newest submission), so a page run never
 recomputes unchanged figures. Only instructors may ask, about their own classes' learners; the
-command line may ask about everyone.
+command line may ask about everyone. An attempt an instructor voided is left out.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from learning.questions import QUESTION_ADAPTER, QuestionBase
 from learning.quiz import AttemptStatus, GradingMethod, WhichAttempts, counted_attempts
 from learning.statistics import ItemAnalysis, Marks, OptionAnalysis, flags, item_analysis, option_analysis, random_guess_score
 from learning.store.accounts import Accounts, Role
+from learning.store.attempts import COUNTED
 from learning.store.authoring import Author, CommandLine
 from learning.store.database import Database
 from learning.store.tables import AnswerRow, AttemptRow, CohortRow, MembershipRow, QuestionSnapshotRow, UserRow
@@ -92,7 +93,9 @@ class Statistics:
         chosen_which = which or WhichAttempts.counted_by(method)
         with self.db.read() as session:
             learners = self._learners(session, actor, cohort_id)
-            attempts = select(AttemptRow).where(AttemptRow.quiz_id == quiz_id, AttemptRow.status == AttemptStatus.SUBMITTED.value)
+            attempts = select(AttemptRow).where(
+                AttemptRow.quiz_id == quiz_id, AttemptRow.status == AttemptStatus.SUBMITTED.value, COUNTED
+            )
             if learners is not None:
                 attempts = attempts.where(AttemptRow.user_id.in_(learners))
             submitted = attempts.subquery()

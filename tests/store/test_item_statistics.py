@@ -91,3 +91,14 @@ def test_a_report_is_cached_until_a_new_submission(store, instructor, classes) -
     _take(store, newcomer, single="a", true_false=True, hours=500, minute=20)
     again = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
     assert again is not first and again.analysis.quiz.attempts == 7
+
+
+def test_a_voided_attempt_is_left_out(store, instructor, classes) -> None:
+    a, _ = classes
+    before = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    strongest = store.accounts.sign_in("learner-a0", PASSWORD, now=NOW)
+    [taken] = store.attempts.history(strongest, strongest.id, quiz_id="goals-practice")
+    store.classes.void_attempt(instructor, a.id, taken.id, reason="taken by someone else", now=NOW)
+    after = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    assert (before.analysis.quiz.attempts, after.analysis.quiz.attempts) == (6, 5)
+

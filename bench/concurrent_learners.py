@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import contextlib
 
-from bench.seeding import wipe_postgres
 from learning import load_course
 from learning.errors import SignInError
 from learning.grading import correct_response
 from learning.quiz import QuizSpec
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
+from tests.store.conftest import reset_postgres
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 PASSWORD = "a long enough password"
@@ -138,7 +138,7 @@ def main() -> None:
         )
     url = os.environ.get("LEARNING_TEST_DATABASE_URL")
     if url:
-        wipe_postgres(url)
+        reset_postgres(url)
         bench(url, "PostgreSQL", sizes=sizes, answers=args.answers, flooders=args.flooders, pace=args.pace)
     else:
         print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

@@ -36,11 +36,12 @@ from pydantic import TypeAdapter
 from sqlalchemy import text
 
 import learning.store.accounts as accounts
-from bench.seeding import NOW, BulkAnswers, answer_write_latencies, seed_learners, wipe_postgres, write_bank
+from bench.seeding import NOW, BulkAnswers, answer_write_latencies, seed_learners, write_bank
 from learning.bank import BankFile, bank_files, load_bank
 from learning.course import Course, load_course
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
+from tests.store.conftest import reset_postgres
 
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
 LEARNERS = 1_000
@@ -220,7 +221,7 @@ def main() -> None:
             results["SQLite"] = store_figures(f"sqlite:///{folder / 'scale.db'}", "SQLite (WAL, synchronous=FULL)", course, sizes)
             url = os.environ.get("LEARNING_TEST_DATABASE_URL")
             if url:
-                wipe_postgres(url)
+                reset_postgres(url)
                 results["PostgreSQL"] = store_figures(url, "PostgreSQL", course, sizes)
             else:
                 print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

@@ -22,11 +22,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert
 
 import learning.store.accounts as accounts
-from bench.seeding import answer_write_latencies, seed_answers, seed_learners, wipe_postgres
+from bench.seeding import answer_write_latencies, seed_answers, seed_learners
 from learning import load_course
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
 from learning.store.tables import MembershipRow
+from tests.store.conftest import reset_postgres
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
@@ -84,7 +85,7 @@ def main() -> None:
         bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
     url = os.environ.get("LEARNING_TEST_DATABASE_URL")
     if url:
-        wipe_postgres(url)
+        reset_postgres(url)
         bench(url, "PostgreSQL")
     else:
         print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

@@ -308,6 +308,7 @@ class OptionAnalysis(_Frozen):
     options: list[OptionFigure]
     placements: dict[str, dict[str, int]] = {}
     unmatched: list[tuple[str, int]] = []
+    typed: bool = False  # the options are accepted answers or bands, not distractors
 
 
 def point_biserial(chosen: Sequence[bool], rest: Sequence[float]) -> float | None:
@@ -392,7 +393,7 @@ def _typed(question: ShortAnswerQuestion | NumericQuestion, responses: Sequence[
         label = answer.text if isinstance(answer, AcceptedAnswer) else answer.describe()
         chosen = matched.get(index, [False] * len(responses))
         options.append(_figure(str(index), label, answer.credit == 1.0, chosen, rest))
-    return OptionAnalysis(question_id=question.id, responses=len(responses), options=options, unmatched=unmatched.most_common())
+    return OptionAnalysis(question_id=question.id, responses=len(responses), options=options, unmatched=unmatched.most_common(), typed=True)
 
 
 # --- flags ---------------------------------------------------------------------------------
@@ -416,7 +417,14 @@ def flags(figures: QuestionStatistics, options: OptionAnalysis | None = None) ->
         found.append(f"discriminative efficiency {figures.discriminative_efficiency:.0f} (below {LOW_EFFICIENCY:.0f})")
     if figures.negative_covariance:
         found.append("its marks go against the quiz total: check the key and the wording")
-    for option in options.options if options else []:
+    return found + option_flags(options)
+
+
+def option_flags(options: OptionAnalysis | None) -> list[str]:
+    """What a teacher should check about a question's wrong options, in plain words (typed
+    answers have none: an accepted answer or band nobody gave is not a distractor)."""
+    found = []
+    for option in options.options if options and not options.typed else []:
         if option.correct:
             continue
         if option.share < RARE_DISTRACTOR and options is not None and options.responses:

@@ -204,6 +204,19 @@ class Statistics:
                 found[question.id] = question
         return found
 
+    def quizzes_taken(self, actor: Author, quiz_ids: Sequence[str], *, cohort_id: int | None = None) -> set[str]:
+        """Which of ``quiz_ids`` have a submitted attempt by a learner the actor may analyse.
+
+        Raises:
+            AccessDenied: as :meth:`report`.
+        """
+        with self.db.read() as session:
+            learners = self._learners(session, actor, cohort_id)
+            query = select(AttemptRow.quiz_id).where(AttemptRow.quiz_id.in_(quiz_ids), AttemptRow.status == AttemptStatus.SUBMITTED.value)
+            if learners is not None:
+                query = query.where(AttemptRow.user_id.in_(learners))
+            return set(session.scalars(query.distinct()))
+
     def newest_submission(self, quiz_ids: Sequence[str]) -> datetime | None:
         """When an attempt at any of these quizzes was last submitted (what the bank's figures depend on)."""
         with self.db.read() as session:
@@ -223,7 +236,7 @@ def _actor_key(actor: Author) -> object:
 
 
 def cohort_named(session: Session, name_or_id: str) -> int | None:
-    """The id of the class with this id or name (for the command line)."""
-    if name_or_id.isdigit():
+    """The id of the class with this id or name (for the command line); None when there is none."""
+    if name_or_id.isdigit() and session.get(CohortRow, int(name_or_id)) is not None:
         return int(name_or_id)
-    return session.scalar(select(CohortRow.id).where(CohortRow.name == name_or_id))
+    return session.scalar(select(CohortRow.id).where(CohortRow.name == name_or_id).order_by(CohortRow.id).limit(1))

@@ -62,6 +62,7 @@ EASY = 0.90
 LOW_DISCRIMINATION = 25.0
 LOW_EFFICIENCY = 15.0
 RARE_DISTRACTOR = 0.05
+ROUNDING = 1e-12
 
 
 class _Frozen(BaseModel):
@@ -198,6 +199,8 @@ def _question(
     cov = float(dx @ dy) / (s - 1)
     cov_max = float((np.sort(x) - x.mean()) @ (np.sort(y) - y.mean())) / (s - 1)
     cov_total = float(dx @ dt) / (s - 1)
+    if abs(cov_total) < ROUNDING * max(1.0, float(np.abs(dx).max() * np.abs(dt).max())):
+        cov_total = 0.0  # rounding noise, not a question against the total
     mean_max = float(most.mean())
     figures["sd"] = math.sqrt(var_x) / mean_max if mean_max else None
     figures["discrimination_index"] = 100 * cov / math.sqrt(var_x * var_y) if var_x * var_y else None

@@ -19,6 +19,9 @@ from learning.quiz import QuizSpec
 from learning.store import Role, Store
 from learning.store.attempts import content_hash
 from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow, UserRow
+from tests.store.conftest import reset_postgres as wipe_postgres  # the one PostgreSQL wipe, shared with the tests
+
+__all__ = ["NOW", "BulkAnswers", "answer_write_latencies", "seed_answers", "seed_learners", "wipe_postgres", "write_bank"]
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -384,8 +384,12 @@ def _typed(question: ShortAnswerQuestion | NumericQuestion, responses: Sequence[
     rest = [score for _, score in responses]
     matched: dict[int, list[bool]] = defaultdict(lambda: [False] * len(responses))
     unmatched: Counter[str] = Counter()
+    matched_before: dict[tuple[str, str], tuple[int | None, str]] = {}  # learners often type the same
     for row, (response, _) in enumerate(responses):
-        index, shown = matched_answer(question, response)
+        key = (repr(response.get("text")), repr(response.get("value")))
+        if key not in matched_before:
+            matched_before[key] = matched_answer(question, response)
+        index, shown = matched_before[key]
         if index is None:
             unmatched[shown] += 1
         else:

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Select, func, select
+from pydantic_core import from_json
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from learning.course import Course
@@ -135,43 +136,52 @@ class Statistics:
         attempts: Select[AttemptRow],
     ) -> StatisticsReport:
         taken = session.execute(
-            attempts.with_only_columns(AttemptRow.id, AttemptRow.user_id, AttemptRow.score, AttemptRow.drawn).order_by(
+            attempts.with_only_columns(AttemptRow.id, AttemptRow.user_id, AttemptRow.score).order_by(
                 AttemptRow.user_id, AttemptRow.started_at, AttemptRow.id
             )
         ).all()
         by_learner: dict[int, list[tuple[str, float]]] = defaultdict(list)
-        drawn: dict[str, list[dict[str, Any]]] = {}
-        for attempt_id, user_id, score, shown in taken:
+        for attempt_id, user_id, score in taken:
             by_learner[user_id].append((attempt_id, score or 0.0))
-            drawn[attempt_id] = [dict(q) for q in shown]
         chosen = [a for scores in by_learner.values() for a in counted_attempts(scores, which)]
         number = {attempt_id: n for n, attempt_id in enumerate(chosen)}
-        answers = session.execute(
-            select(AnswerRow.attempt_id, AnswerRow.question_id, AnswerRow.score, AnswerRow.response, AnswerRow.question_hash)
-            .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
-            .where(AnswerRow.current.is_(True))
-            .where(AttemptRow.id.in_(attempts.with_only_columns(AttemptRow.id).scalar_subquery()))
-        ).all()
+        # Only the chosen attempts' questions and answers are read (the others may be most of
+        # them); identical responses, stored as the same JSON text, are decoded once.
+        drawn: dict[str, list[tuple[str, float]]] = {}
         earned: dict[tuple[str, str], float] = {}
         responses: dict[tuple[str, str], dict[str, Any]] = {}
         hashes: dict[str, str] = {}
-        for attempt_id, question_id, score, response, question_hash in answers:
-            if attempt_id in number:
+        decoded: dict[str, dict[str, Any]] = {}
+        connection = session.connection()  # plain rows: no ORM bookkeeping over tens of thousands of them
+        for batch in _batches(chosen):
+            shown = connection.execute(select(AttemptRow.id, cast(AttemptRow.drawn, Text)).where(AttemptRow.id.in_(batch)))
+            for attempt_id, listed in shown:
+                drawn[attempt_id] = [(str(q["id"]), float(q["points"])) for q in from_json(listed)]
+            answers = connection.execute(
+                select(
+                    AnswerRow.attempt_id, AnswerRow.question_id, AnswerRow.score, cast(AnswerRow.response, Text), AnswerRow.question_hash
+                ).where(AnswerRow.current.is_(True), AnswerRow.attempt_id.in_(batch))
+            )
+            for attempt_id, question_id, score, stored, question_hash in answers:
                 earned[attempt_id, question_id] = score
-                responses[attempt_id, question_id] = response
+                found = decoded.get(stored)
+                if found is None:
+                    found = decoded[stored] = from_json(stored)
+                responses[attempt_id, question_id] = found
                 hashes.setdefault(question_id, question_hash)
         rows = [
-            (number[attempt_id], q["id"], position, earned.get((attempt_id, q["id"]), 0.0) * q["points"], q["points"])
+            (number[attempt_id], question_id, position, earned.get((attempt_id, question_id), 0.0) * points, points)
             for attempt_id in chosen
-            for position, q in enumerate(drawn[attempt_id])
+            for position, (question_id, points) in enumerate(drawn[attempt_id])
         ]
         marks = Marks.of(rows)
         questions = self._questions(session, course, {str(q) for q in np.unique(marks.question)}, hashes)
         analysis = item_analysis(marks, guesses={qid: random_guess_score(q) for qid, q in questions.items()})
         totals, _ = marks.totals()
         per_question: dict[str, list[tuple[dict[str, Any], float]]] = defaultdict(list)
+        points = {attempt_id: dict(shown) for attempt_id, shown in drawn.items()}
         for (attempt_id, question_id), response in responses.items():
-            mark = earned[attempt_id, question_id] * _points(drawn[attempt_id], question_id)
+            mark = earned[attempt_id, question_id] * points[attempt_id].get(question_id, 0.0)
             per_question[question_id].append((response, float(totals[number[attempt_id]] - mark)))
         reports = {}
         for figures in analysis.questions:
@@ -227,8 +237,13 @@ class Statistics:
             )
 
 
-def _points(drawn: list[dict[str, Any]], question_id: str) -> float:
-    return next((float(q["points"]) for q in drawn if q["id"] == question_id), 0.0)
+BATCH = 500
+"""Attempts read per query, well within every database's limit on bound parameters."""
+
+
+def _batches(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
 
 
 def _actor_key(actor: Author) -> object:

@@ -79,8 +79,8 @@ def wrong_response(question: QuestionBase, rng: random.Random) -> dict[str, Any]
     raise TypeError(question.type)
 
 
-def seed(store: Store, questions: list[QuestionBase], learner_ids: list[int]) -> None:
-    """Three submitted attempts per learner at a quiz of ``questions``, answered by ability."""
+def seed(store: Store, questions: list[QuestionBase], learner_ids: list[int], *, quiz_id: str = QUIZ) -> None:
+    """Three submitted attempts per learner at the quiz ``quiz_id`` of ``questions``, answered by ability."""
     rng = random.Random(13)
     hashes = {q.id: content_hash(q) for q in questions}
     with store.db.write() as session:
@@ -154,8 +154,8 @@ def seed(store: Store, questions: list[QuestionBase], learner_ids: list[int]) ->
                 {
                     "id": attempt_id,
                     "user_id": user_id,
-                    "quiz_id": QUIZ,
-                    "spec": {"id": QUIZ, "title": "Bench statistics"},
+                    "quiz_id": quiz_id,
+                    "spec": {"id": quiz_id, "title": "Bench statistics"},
                     "seed": str(attempt),
                     "feedback_mode": "exam",
                     "drawn": drawn,

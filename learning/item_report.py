@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from learning.questions import dump_question
 from learning.quiz import GradingMethod, QuizKind, QuizSpec, WhichAttempts
-from learning.statistics import FEW_ATTEMPTS, OptionAnalysis, QuestionStatistics, QuizStatistics, flags, option_flags
+from learning.statistics import FEW_ATTEMPTS, OptionAnalysis, OptionFigure, QuestionStatistics, QuizStatistics, flags, option_flags
 
 if TYPE_CHECKING:
     from learning.store.statistics import StatisticsReport
@@ -162,19 +162,14 @@ def question_rows(report: StatisticsReport, *, order: Sequence[str] = ()) -> lis
     return rows
 
 
-def option_rows(options: OptionAnalysis) -> list[dict[str, object]]:
-    """A question's options (or accepted answers and bands) with how many chose each, their share
-    in % and the point-biserial correlation with the rest of the attempt."""
-    return [
-        {
-            "option": option.text,
-            "right": option.correct,
-            "chosen by": option.count,
-            "share %": round(100 * option.share, 1),
-            "point-biserial": None if option.point_biserial is None else round(option.point_biserial, 2),
-        }
-        for option in options.options
-    ]
+def option_lines(options: OptionAnalysis) -> list[tuple[OptionFigure, str]]:
+    """Each option (or accepted answer, or band) with its figures in words: how many chose it,
+    their share and the point-biserial correlation with the rest of the attempt."""
+    lines = []
+    for option in options.options:
+        correlation = "no point-biserial" if option.point_biserial is None else f"point-biserial {option.point_biserial:+.2f}"
+        lines.append((option, f"chosen by {option.count} ({option.share:.0%}) · {correlation}"))
+    return lines
 
 
 def placement_rows(options: OptionAnalysis, *, items: Mapping[str, str], choices: Mapping[str, str]) -> list[dict[str, object]]:
@@ -210,13 +205,14 @@ def default_quiz(quizzes: Sequence[QuizSpec], taken: Collection[str]) -> str | N
 
 
 def which_words(which: WhichAttempts | None, method: GradingMethod) -> str:
-    """How a choice of attempts reads (None: the ones the quiz's grading method counts)."""
+    """How a choice of attempts reads, short enough for a select on a phone (None: the ones the
+    quiz's grading method counts)."""
     if which is None:
         counted = WhichAttempts.counted_by(method)
         if counted is WhichAttempts.ALL:
-            return f"What the grading method counts (all attempts: it takes the {method.value})"
-        return f"What the grading method counts (each learner's {counted.value} attempt)"
-    return "Every attempt" if which is WhichAttempts.ALL else f"Each learner's {which.value} attempt"
+            return "Every attempt (the grade averages them)"
+        return f"{counted.value.capitalize()} attempt (what the grade counts)"
+    return "Every attempt" if which is WhichAttempts.ALL else f"{which.value.capitalize()} attempt"
 
 
 # --- across quizzes: the question bank's columns -------------------------------------------

@@ -70,7 +70,7 @@ def test_the_table_shows_the_quiz_figures_first_then_aligned_question_rows(recor
     code, out, err = run(capsys, ["stats", "goals-practice", *records])
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == "Goals practice (goals-practice): what the grading method counts (each learner's highest attempt)"
+    assert lines[0] == "Goals practice (goals-practice): highest attempt (what the grade counts)"
     assert lines[1].split()[:2] == ["Attempts", "8"]
     assert [line.split()[0] for line in lines[1:10]] == [
         "Attempts",

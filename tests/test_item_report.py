@@ -114,9 +114,9 @@ def test_without_a_final_exam_the_first_quiz_and_without_quizzes_none() -> None:
 @pytest.mark.parametrize(
     ("which", "method", "words"),
     [
-        (None, GradingMethod.HIGHEST, "What the grading method counts (each learner's highest attempt)"),
-        (None, GradingMethod.AVERAGE, "What the grading method counts (all attempts: it takes the average)"),
-        (WhichAttempts.FIRST, GradingMethod.HIGHEST, "Each learner's first attempt"),
+        (None, GradingMethod.HIGHEST, "Highest attempt (what the grade counts)"),
+        (None, GradingMethod.AVERAGE, "Every attempt (the grade averages them)"),
+        (WhichAttempts.FIRST, GradingMethod.HIGHEST, "First attempt"),
         (WhichAttempts.ALL, GradingMethod.LAST, "Every attempt"),
     ],
 )

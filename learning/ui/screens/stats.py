@@ -15,7 +15,7 @@ from learning.course import Course
 from learning.errors import AccessDenied
 from learning.item_report import (
     default_quiz,
-    option_rows,
+    option_lines,
     placement_rows,
     question_order,
     question_rows,
@@ -33,6 +33,21 @@ from learning.wording import count, sentence
 COUNTED = "counted"
 ALL_CLASSES = 0
 _OPEN = "stats-open-question"
+ORDER = (  # the figures teachers act on first, then what to check, then the rest
+    "number",
+    "id",
+    "facility %",
+    "discrimination index",
+    "discriminative efficiency",
+    "flags",
+    "attempts",
+    "sd %",
+    "random guess %",
+    "intended weight %",
+    "effective weight %",
+    "type",
+    "prompt",
+)
 _FLAGGED_ROW = "background-color: rgba(179, 96, 46, 0.16)"
 
 
@@ -65,7 +80,7 @@ def render() -> None:
         return
     quiz = report.analysis.quiz
     st.caption(
-        f"{count(quiz.attempts, 'attempt')} by {count(report.learners, 'learner')} · {which_words(which, method)} · "
+        f"{count(quiz.attempts, 'attempt')} by {count(report.learners, 'learner')} · {which_words(which, method).lower()} · "
         f"{count(len(report.analysis.questions), 'question')}"
     )
     if quiz.attempts < FEW_ATTEMPTS:
@@ -146,9 +161,11 @@ def _question_table(rows: list[dict[str, object]]) -> None:
         styled,
         hide_index=True,
         width="stretch",
+        height=min(38 + 35 * len(shown), 600),
+        column_order=ORDER,
         column_config={
-            "number": st.column_config.NumberColumn("#", format="%d", pinned=True),
-            "id": st.column_config.TextColumn("Id", pinned=True),
+            "number": st.column_config.NumberColumn("#", format="%d", pinned=True, help="The number the chart labels a question with"),
+            "id": st.column_config.TextColumn("Id"),
             "type": "Type",
             "prompt": st.column_config.TextColumn("Prompt", width="medium"),
             "attempts": st.column_config.NumberColumn("Attempts", format="%d"),
@@ -165,7 +182,7 @@ def _question_table(rows: list[dict[str, object]]) -> None:
             "discriminative efficiency": percent(
                 "Discriminative efficiency", format="%.1f", help="The discrimination index as a share of the most it could be"
             ),
-            "flags": st.column_config.TextColumn("Flags", width="large"),
+            "flags": st.column_config.TextColumn("What to check", width="large"),
         },
     )
 
@@ -233,20 +250,13 @@ def _question_detail(found: QuestionReport) -> None:
         options = found.options
         if options is not None and options.options:
             st.markdown("**How learners answered**")
-            st.dataframe(
-                pd.DataFrame(option_rows(options)),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "option": st.column_config.TextColumn("Option", width="large"),
-                    "right": st.column_config.CheckboxColumn("Right"),
-                    "chosen by": st.column_config.NumberColumn("Chosen by", format="%d"),
-                    "share %": st.column_config.NumberColumn("Share %", format="%.1f"),
-                    "point-biserial": st.column_config.NumberColumn(
-                        "Point-biserial", format="%.2f", help="Above 0 for a wrong option: chosen more by the stronger learners"
-                    ),
-                },
-            )
+            lines = []
+            for option, figures in option_lines(options):
+                mark = ":green[**right**] · " if option.correct else ""
+                lure = not option.correct and option.point_biserial is not None and option.point_biserial > 0
+                shown = f":orange[{figures}]" if lure else f":gray[{figures}]"
+                lines.append(f"- {mark}{inline(option.text)}  \n  {shown}")
+            st.markdown("\n".join(lines))
         if options is not None and options.placements and isinstance(question, MatchingQuestion):
             st.markdown("**Where learners placed each item** (the right choice is in the item's row heading)")
             items = {i.id: f"{i.text} → {next((c.text for c in question.choices if c.id == i.answer), i.answer)}" for i in question.items}
@@ -257,11 +267,7 @@ def _question_detail(found: QuestionReport) -> None:
             )
         if options is not None and options.unmatched:
             st.markdown("**Answers that matched nothing accepted** (a missing spelling shows here)")
-            st.dataframe(
-                pd.DataFrame([{"answer": text, "given by": n} for text, n in options.unmatched]),
-                hide_index=True,
-                width="stretch",
-            )
+            st.markdown("\n".join(f"- {plain_text(text) or '(left empty)'} :gray[· given by {n}]" for text, n in options.unmatched))
         if options is None or not (options.options or options.placements or options.unmatched):
             st.caption("This type of question has no option analysis.")
         nav.link("Open in the editor", "edit", icon=":material/edit_note:", key=f"stats-edit-{found.question_id}", id=found.question_id)

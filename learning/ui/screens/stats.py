@@ -189,9 +189,10 @@ def _question_table(rows: list[dict[str, object]]) -> None:
 
 def _pick(key: str) -> None:
     """The chart's click: remember the question, so the next run opens it in the editor."""
-    picked = st.session_state[key].selection.get("pick") or []
-    if picked and picked[0].get("id"):
-        st.session_state[_OPEN] = str(picked[0]["id"])
+    picked = st.session_state[key].selection.get("pick") or []  # a point selection: [{"id": ...}]; none: {}
+    first = picked[0] if isinstance(picked, list) and picked else picked
+    if isinstance(first, dict) and first.get("id"):
+        st.session_state[_OPEN] = str(first["id"])
 
 
 def _chart(rows: list[dict[str, object]], quiz_id: str, cohort_id: int | None, which: WhichAttempts | None) -> None:

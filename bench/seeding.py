@@ -20,6 +20,8 @@ from learning.store import Role, Store
 from learning.store.attempts import content_hash
 from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow, UserRow
 
+__all__ = ["NOW", "BulkAnswers", "answer_write_latencies", "seed_answers", "seed_learners", "write_bank"]
+
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 

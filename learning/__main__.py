@@ -1,8 +1,10 @@
-"""The command line: ``python -m learning validate | lint | schema | format | questions | import | export | users | db | backup``."""
+"""The command line: ``python -m learning validate | lint | schema | format | questions | import | export | stats |
+users | db | backup``."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import json
 import sys
@@ -291,6 +293,94 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stats(args: argparse.Namespace) -> int:
+    from learning.item_report import QUESTION_COLUMNS, question_rows, quiz_figures, report_json, which_words
+    from learning.quiz import GradingMethod, WhichAttempts
+    from learning.spreadsheet import spreadsheet_safe
+    from learning.store import COMMAND_LINE
+    from learning.store.statistics import cohort_named
+
+    def work(store: Store) -> None:
+        course = store.statistics.course()
+        spec = course.quiz(args.quiz_id)
+        if spec is None and not store.statistics.quizzes_taken(COMMAND_LINE, [args.quiz_id]):
+            raise LearningError(f'there is no quiz "{args.quiz_id}" in the course, and no attempts at one')
+        cohort_id = None
+        if args.cohort is not None:
+            with store.db.read() as session:
+                cohort_id = cohort_named(session, args.cohort)
+            if cohort_id is None:
+                raise LearningError(f'there is no class "{args.cohort}" (give its id or its name)')
+        which = WhichAttempts(args.attempts) if args.attempts else None
+        report = store.statistics.report(COMMAND_LINE, args.quiz_id, cohort_id=cohort_id, which=which)
+        rows = question_rows(report, order=[q.id for q in course.questions])
+        if args.format == "json":
+            print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        elif args.format == "csv":
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(QUESTION_COLUMNS)
+            for row in rows:
+                writer.writerow(["" if v is None else spreadsheet_safe(v) if isinstance(v, str) else v for v in row.values()])
+        else:
+            title = spec.title if spec else args.quiz_id
+            method = spec.grading_method if spec else GradingMethod.HIGHEST
+            print(f"{title} ({args.quiz_id}): {which_words(which, method).lower()}")
+            figures = quiz_figures(report.analysis.quiz)
+            name_width = max(len(f.name) for f in figures)
+            value_width = max(len(f.shown) for f in figures)
+            for figure in figures:
+                print(f"{figure.name:<{name_width}}  {figure.shown:>{value_width}}  {figure.meaning}")
+            if rows:
+                print()
+                print(
+                    _aligned(
+                        [{SHORT.get(k, k): v for k, v in row.items()} for row in rows],
+                        [SHORT.get(c, c) for c in QUESTION_COLUMNS if c != "prompt"],
+                    )
+                )
+                print("(facility, sd, guess and weights in %; DI the discrimination index, DE the discriminative efficiency)")
+        print(
+            f"{count(report.analysis.quiz.attempts, 'attempt')} by {count(report.learners, 'learner')}, "
+            f"{count(len(rows), 'question')}, {sum(1 for r in rows if r['flags'])} flagged",
+            file=sys.stderr,
+        )
+
+    return _with_store(_store(args), work)
+
+
+SHORT = {
+    "number": "#",
+    "facility %": "facility",
+    "sd %": "sd",
+    "random guess %": "guess",
+    "intended weight %": "weight",
+    "effective weight %": "effective",
+    "discrimination index": "DI",
+    "discriminative efficiency": "DE",
+}
+"""Shorter column headings for the text table (the CSV keeps the full ones)."""
+
+
+def _aligned(rows: list[dict[str, object]], columns: list[str]) -> str:
+    """Rows as text columns: numbers right-aligned, text left-aligned, the last column unpadded."""
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "–"
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    table = [columns, *([cell(row[c]) for c in columns] for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    numeric = [all(isinstance(row[c], int | float) or row[c] is None for row in rows) for c in columns]
+    lines = []
+    for line in table:
+        cells = [
+            text if i == len(columns) - 1 else text.rjust(widths[i]) if numeric[i] else text.ljust(widths[i]) for i, text in enumerate(line)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
 def _with_store(store: Store, work: Callable[[Store], None]) -> int:
     """Run a command's ``work`` on ``store``, then close it; a :class:`LearningError` is printed
     as ``error: ...`` and exits with 1 instead of a traceback."""
@@ -435,6 +525,18 @@ def main(argv: list[str] | None = None) -> int:
     for command in (importing, exporting):
         command.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
         command.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
+    stats = commands.add_parser(
+        "stats", help="item analysis of a quiz over every learner's submitted attempts (or one class's): figures and flags"
+    )
+    stats.add_argument("quiz_id", metavar="QUIZ_ID")
+    stats.add_argument("--class", dest="cohort", metavar="CLASS", help="only this class's learners (its id or its name)")
+    stats.add_argument(
+        "--attempts", choices=["first", "highest", "last", "all"], help="which attempts (default: the ones the grading method counts)"
+    )
+    stats.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    stats.add_argument("--bank", type=Path, help="question bank folder (default: LEARNING_BANK_DIR, else quiz_bank)")
+    stats.add_argument("--lessons", type=Path, help="lessons folder (default: LEARNING_LESSONS_DIR, else lessons)")
+    stats.set_defaults(run=_stats)
 
     users = commands.add_parser("users", help="manage accounts (the database comes from LEARNING_DATABASE_URL)")
     actions = users.add_subparsers(dest="action", required=True)

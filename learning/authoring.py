@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from learning.item_report import AcrossQuizzes
 from learning.questions import QuestionBase, QuestionType, Status, dump_question
 
 TEXT_FIELDS = frozenset({"prompt", "scenario", "explanation", "text", "feedback", "feedback_true", "feedback_false", "wrong_feedback"})
@@ -163,7 +164,11 @@ class LastEdit(BaseModel):
 
 
 def bank_rows(
-    questions: Sequence[QuestionBase], *, last_edits: Mapping[str, LastEdit], warnings: Mapping[str, Sequence[str]]
+    questions: Sequence[QuestionBase],
+    *,
+    last_edits: Mapping[str, LastEdit],
+    warnings: Mapping[str, Sequence[str]],
+    figures: Mapping[str, AcrossQuizzes] | None = None,
 ) -> list[dict[str, object]]:
     """One row per question for the question bank table, columns in the order shown.
 
@@ -172,10 +177,13 @@ def bank_rows(
         last_edits: the newest recorded save of each question, by id (a question never saved
             in the app has none).
         warnings: the lint rules each question breaks, by id.
+        figures: each question's item statistics averaged over the quizzes that used it; when
+            there are any, the rows gain attempts, facility %, discrimination and what needs checking.
     """
     rows: list[dict[str, object]] = []
     for question in questions:
         edit = last_edits.get(question.id)
+        statistics = _statistics_cells(figures.get(question.id)) if figures else {}
         rows.append(
             {
                 "id": question.id,
@@ -188,6 +196,18 @@ def bank_rows(
                 "version": question.version,
                 "last edited": f"{edit.saved_at:%Y-%m-%d %H:%M} by {edit.author}" if edit else "",
                 "lint": ", ".join(warnings.get(question.id, ())),
+                **statistics,
             }
         )
     return rows
+
+
+def _statistics_cells(figures: AcrossQuizzes | None) -> dict[str, object]:
+    if figures is None:
+        return {"attempts": 0, "facility %": None, "discrimination": None, "needs checking": ""}
+    return {
+        "attempts": figures.attempts,
+        "facility %": None if figures.facility is None else round(100 * figures.facility, 1),
+        "discrimination": None if figures.discrimination_index is None else round(figures.discrimination_index, 1),
+        "needs checking": "; ".join(figures.flags),
+    }

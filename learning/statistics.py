@@ -62,6 +62,7 @@ EASY = 0.90
 LOW_DISCRIMINATION = 25.0
 LOW_EFFICIENCY = 15.0
 RARE_DISTRACTOR = 0.05
+ROUNDING = 1e-12
 
 
 class _Frozen(BaseModel):
@@ -198,6 +199,8 @@ def _question(
     cov = float(dx @ dy) / (s - 1)
     cov_max = float((np.sort(x) - x.mean()) @ (np.sort(y) - y.mean())) / (s - 1)
     cov_total = float(dx @ dt) / (s - 1)
+    if abs(cov_total) < ROUNDING * max(1.0, float(np.abs(dx).max() * np.abs(dt).max())):
+        cov_total = 0.0  # rounding noise, not a question against the total
     mean_max = float(most.mean())
     figures["sd"] = math.sqrt(var_x) / mean_max if mean_max else None
     figures["discrimination_index"] = 100 * cov / math.sqrt(var_x * var_y) if var_x * var_y else None
@@ -308,6 +311,7 @@ class OptionAnalysis(_Frozen):
     options: list[OptionFigure]
     placements: dict[str, dict[str, int]] = {}
     unmatched: list[tuple[str, int]] = []
+    typed: bool = False  # the options are accepted answers or bands, not distractors
 
 
 def point_biserial(chosen: Sequence[bool], rest: Sequence[float]) -> float | None:
@@ -380,8 +384,12 @@ def _typed(question: ShortAnswerQuestion | NumericQuestion, responses: Sequence[
     rest = [score for _, score in responses]
     matched: dict[int, list[bool]] = defaultdict(lambda: [False] * len(responses))
     unmatched: Counter[str] = Counter()
+    matched_before: dict[tuple[str, str], tuple[int | None, str]] = {}  # learners often type the same
     for row, (response, _) in enumerate(responses):
-        index, shown = matched_answer(question, response)
+        key = (repr(response.get("text")), repr(response.get("value")))
+        if key not in matched_before:
+            matched_before[key] = matched_answer(question, response)
+        index, shown = matched_before[key]
         if index is None:
             unmatched[shown] += 1
         else:
@@ -392,7 +400,7 @@ def _typed(question: ShortAnswerQuestion | NumericQuestion, responses: Sequence[
         label = answer.text if isinstance(answer, AcceptedAnswer) else answer.describe()
         chosen = matched.get(index, [False] * len(responses))
         options.append(_figure(str(index), label, answer.credit == 1.0, chosen, rest))
-    return OptionAnalysis(question_id=question.id, responses=len(responses), options=options, unmatched=unmatched.most_common())
+    return OptionAnalysis(question_id=question.id, responses=len(responses), options=options, unmatched=unmatched.most_common(), typed=True)
 
 
 # --- flags ---------------------------------------------------------------------------------
@@ -416,7 +424,14 @@ def flags(figures: QuestionStatistics, options: OptionAnalysis | None = None) ->
         found.append(f"discriminative efficiency {figures.discriminative_efficiency:.0f} (below {LOW_EFFICIENCY:.0f})")
     if figures.negative_covariance:
         found.append("its marks go against the quiz total: check the key and the wording")
-    for option in options.options if options else []:
+    return found + option_flags(options)
+
+
+def option_flags(options: OptionAnalysis | None) -> list[str]:
+    """What a teacher should check about a question's wrong options, in plain words (typed
+    answers have none: an accepted answer or band nobody gave is not a distractor)."""
+    found = []
+    for option in options.options if options and not options.typed else []:
         if option.correct:
             continue
         if option.share < RARE_DISTRACTOR and options is not None and options.responses:

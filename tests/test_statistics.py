@@ -196,3 +196,12 @@ def test_typed_answers_are_grouped_by_what_they_matched_and_the_rest_listed() ->
     analysis = option_analysis(q, responses)
     assert analysis.options[0].count == 2
     assert analysis.unmatched == [("something else", 2)]
+
+
+def test_a_covariance_with_the_total_of_rounding_noise_is_not_against_it() -> None:
+    # Found by the property above: q2's covariance with the total is 0, computed as -1.4e-17.
+    table = np.array([[0, 0.25, 0.5, 0], [0, 1, 1, 1.5], [1, 0.25, 0.5, 3], [0, 0, 1, 0], [0.25, 1, 1, 1.5]])
+    columns = {f"q{i}": list(table[:, i]) for i in range(4)}
+    analysis = item_analysis(_marks(columns, {"q0": 1.0, "q1": 1.0, "q2": 1.0, "q3": 3.0}))
+    q2 = next(q for q in analysis.questions if q.question_id == "q2")
+    assert not q2.negative_covariance and q2.effective_weight == 0.0

@@ -98,6 +98,7 @@ from learning.questions import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from learning.spreadsheet import FORMULA_START
 
 COMMON_COLUMNS = (
     "type", "id", "lesson", "section", "objectives", "difficulty", "points", "critical", "pool", "tags",
@@ -106,9 +107,6 @@ COMMON_COLUMNS = (
 TYPE_COLUMNS = ("shuffle", "scoring", "pinned", "unit", "wrong_feedback")
 SLOT_KINDS = ("option", "feedback", "weight")
 DELIMITERS = (",", ";", "\t")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is written with a ``'`` before it (OWASP's CSV injection advice)."""
-
 _GUARDED = frozenset((*FORMULA_START, "'"))
 """What follows the ``'`` the writer puts before a cell (and the reader takes off)."""
 _SLOT = re.compile(r"(option|feedback|weight)_?(\d+)")

@@ -13,12 +13,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Select, func, select
+from pydantic_core import from_json
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from learning.course import Course
@@ -33,6 +33,8 @@ from learning.store.database import Database
 from learning.store.tables import AnswerRow, AttemptRow, CohortRow, MembershipRow, QuestionSnapshotRow, UserRow
 
 CACHE_SIZE = 64
+ANALYSED = (AttemptRow.status == AttemptStatus.SUBMITTED.value, COUNTED)
+"""The attempts item analysis reads: submitted ones that an instructor has not voided."""
 
 
 class QuestionReport(BaseModel):
@@ -93,9 +95,7 @@ class Statistics:
         chosen_which = which or WhichAttempts.counted_by(method)
         with self.db.read() as session:
             learners = self._learners(session, actor, cohort_id)
-            attempts = select(AttemptRow).where(
-                AttemptRow.quiz_id == quiz_id, AttemptRow.status == AttemptStatus.SUBMITTED.value, COUNTED
-            )
+            attempts = select(AttemptRow).where(AttemptRow.quiz_id == quiz_id, *ANALYSED)
             if learners is not None:
                 attempts = attempts.where(AttemptRow.user_id.in_(learners))
             submitted = attempts.subquery()
@@ -138,43 +138,52 @@ class Statistics:
         attempts: Select[AttemptRow],
     ) -> StatisticsReport:
         taken = session.execute(
-            attempts.with_only_columns(AttemptRow.id, AttemptRow.user_id, AttemptRow.score, AttemptRow.drawn).order_by(
+            attempts.with_only_columns(AttemptRow.id, AttemptRow.user_id, AttemptRow.score).order_by(
                 AttemptRow.user_id, AttemptRow.started_at, AttemptRow.id
             )
         ).all()
         by_learner: dict[int, list[tuple[str, float]]] = defaultdict(list)
-        drawn: dict[str, list[dict[str, Any]]] = {}
-        for attempt_id, user_id, score, shown in taken:
+        for attempt_id, user_id, score in taken:
             by_learner[user_id].append((attempt_id, score or 0.0))
-            drawn[attempt_id] = [dict(q) for q in shown]
         chosen = [a for scores in by_learner.values() for a in counted_attempts(scores, which)]
         number = {attempt_id: n for n, attempt_id in enumerate(chosen)}
-        answers = session.execute(
-            select(AnswerRow.attempt_id, AnswerRow.question_id, AnswerRow.score, AnswerRow.response, AnswerRow.question_hash)
-            .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
-            .where(AnswerRow.current.is_(True))
-            .where(AttemptRow.id.in_(attempts.with_only_columns(AttemptRow.id).scalar_subquery()))
-        ).all()
+        # Only the chosen attempts' questions and answers are read (the others may be most of
+        # them); identical responses, stored as the same JSON text, are decoded once.
+        drawn: dict[str, list[tuple[str, float]]] = {}
         earned: dict[tuple[str, str], float] = {}
         responses: dict[tuple[str, str], dict[str, Any]] = {}
         hashes: dict[str, str] = {}
-        for attempt_id, question_id, score, response, question_hash in answers:
-            if attempt_id in number:
+        decoded: dict[str, dict[str, Any]] = {}
+        connection = session.connection()  # plain rows: no ORM bookkeeping over tens of thousands of them
+        for batch in _batches(chosen):
+            shown = connection.execute(select(AttemptRow.id, cast(AttemptRow.drawn, Text)).where(AttemptRow.id.in_(batch)))
+            for attempt_id, listed in shown:
+                drawn[attempt_id] = [(str(q["id"]), float(q["points"])) for q in from_json(listed)]
+            answers = connection.execute(
+                select(
+                    AnswerRow.attempt_id, AnswerRow.question_id, AnswerRow.score, cast(AnswerRow.response, Text), AnswerRow.question_hash
+                ).where(AnswerRow.current.is_(True), AnswerRow.attempt_id.in_(batch))
+            )
+            for attempt_id, question_id, score, stored, question_hash in answers:
                 earned[attempt_id, question_id] = score
-                responses[attempt_id, question_id] = response
+                found = decoded.get(stored)
+                if found is None:
+                    found = decoded[stored] = from_json(stored)
+                responses[attempt_id, question_id] = found
                 hashes.setdefault(question_id, question_hash)
         rows = [
-            (number[attempt_id], q["id"], position, earned.get((attempt_id, q["id"]), 0.0) * q["points"], q["points"])
+            (number[attempt_id], question_id, position, earned.get((attempt_id, question_id), 0.0) * points, points)
             for attempt_id in chosen
-            for position, q in enumerate(drawn[attempt_id])
+            for position, (question_id, points) in enumerate(drawn[attempt_id])
         ]
         marks = Marks.of(rows)
         questions = self._questions(session, course, {str(q) for q in np.unique(marks.question)}, hashes)
         analysis = item_analysis(marks, guesses={qid: random_guess_score(q) for qid, q in questions.items()})
         totals, _ = marks.totals()
         per_question: dict[str, list[tuple[dict[str, Any], float]]] = defaultdict(list)
+        points = {attempt_id: dict(shown) for attempt_id, shown in drawn.items()}
         for (attempt_id, question_id), response in responses.items():
-            mark = earned[attempt_id, question_id] * _points(drawn[attempt_id], question_id)
+            mark = earned[attempt_id, question_id] * points[attempt_id].get(question_id, 0.0)
             per_question[question_id].append((response, float(totals[number[attempt_id]] - mark)))
         reports = {}
         for figures in analysis.questions:
@@ -207,18 +216,27 @@ class Statistics:
                 found[question.id] = question
         return found
 
-    def newest_submission(self, quiz_ids: Sequence[str]) -> datetime | None:
-        """When an attempt at any of these quizzes was last submitted (what the bank's figures depend on)."""
+    def quizzes_taken(self, actor: Author, quiz_ids: Sequence[str], *, cohort_id: int | None = None) -> set[str]:
+        """Which of ``quiz_ids`` have a submitted attempt by a learner the actor may analyse.
+
+        Raises:
+            AccessDenied: as :meth:`report`.
+        """
         with self.db.read() as session:
-            return session.scalar(
-                select(func.max(AttemptRow.submitted_at)).where(
-                    AttemptRow.quiz_id.in_(quiz_ids), AttemptRow.status == AttemptStatus.SUBMITTED.value
-                )
-            )
+            learners = self._learners(session, actor, cohort_id)
+            query = select(AttemptRow.quiz_id).where(AttemptRow.quiz_id.in_(quiz_ids), *ANALYSED)
+            if learners is not None:
+                query = query.where(AttemptRow.user_id.in_(learners))
+            return set(session.scalars(query.distinct()))
 
 
-def _points(drawn: list[dict[str, Any]], question_id: str) -> float:
-    return next((float(q["points"]) for q in drawn if q["id"] == question_id), 0.0)
+BATCH = 500
+"""Attempts read per query, well within every database's limit on bound parameters."""
+
+
+def _batches(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
 
 
 def _actor_key(actor: Author) -> object:
@@ -226,7 +244,7 @@ def _actor_key(actor: Author) -> object:
 
 
 def cohort_named(session: Session, name_or_id: str) -> int | None:
-    """The id of the class with this id or name (for the command line)."""
-    if name_or_id.isdigit():
+    """The id of the class with this id or name (for the command line); None when there is none."""
+    if name_or_id.isdigit() and session.get(CohortRow, int(name_or_id)) is not None:
         return int(name_or_id)
-    return session.scalar(select(CohortRow.id).where(CohortRow.name == name_or_id))
+    return session.scalar(select(CohortRow.id).where(CohortRow.name == name_or_id).order_by(CohortRow.id).limit(1))

@@ -46,3 +46,42 @@ def objective_text(course, objective_id: str) -> str:
     objective = course.syllabus.find_objective(objective_id) if course.syllabus else None
     text = objective.text.removeprefix("The learner can ") if objective else objective_id
     return text[0].upper() + text[1:]
+
+
+def facility_discrimination(rows: list[dict[str, Any]], *, key: str, on_pick: Any, hard: float, easy: float, low: float) -> None:
+    """Facility (x, %) against discrimination index (y), one dot per question; flagged questions
+    orange and labelled with their number; dashed lines at the limits that raise a flag. Clicking
+    a dot calls ``on_pick`` (the chart's selection is the question's ``id``)."""
+    data = pd.DataFrame(rows)
+    lowest = min(-10.0, float(data["discrimination index"].min()) - 5) if len(data) else -10.0
+    pick = alt.selection_point(name="pick", fields=["id"], on="click", toggle=False)
+    base = alt.Chart(data).encode(
+        x=alt.X("facility %:Q", title="Facility (% of the marks earned)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("discrimination index:Q", title="Discrimination index", scale=alt.Scale(domain=[lowest, 100])),
+    )
+    dots = base.mark_circle(size=110, opacity=0.85, cursor="pointer").encode(
+        color=alt.Color(
+            "flagged:N",
+            title=None,
+            scale=alt.Scale(domain=["needs checking", "fine"], range=[WORK, GOOD]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["label:N", "id:N", "prompt:N", "facility %:Q", "discrimination index:Q", "flagged:N"],
+    )
+    labels = (
+        base.transform_filter(alt.datum.flagged == "needs checking")
+        .mark_text(align="left", dx=8, dy=-6, fontSize=12, color=WORK)
+        .encode(text="label:N")
+    )
+    limits = pd.DataFrame({"facility %": [100 * hard, 100 * easy]})
+    vertical = alt.Chart(limits).mark_rule(strokeDash=[4, 4], color="#999999").encode(x="facility %:Q")
+    horizontal = alt.Chart(pd.DataFrame({"discrimination index": [low]})).mark_rule(strokeDash=[4, 4], color="#999999")
+    horizontal = horizontal.encode(y="discrimination index:Q")
+    chart = alt.layer(vertical, horizontal, dots.add_params(pick), labels).properties(height=380)
+    st.altair_chart(
+        chart,
+        key=key,
+        on_select=on_pick,
+        selection_mode="pick",
+        alt="Each question's facility against its discrimination index; questions that need checking are orange and numbered.",
+    )

@@ -55,6 +55,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("course-files", "Course files", ":material/fact_check:", section=TEACH, instructor=True),
     PageDef("bank", "Question bank", ":material/quiz:", section=TEACH, instructor=True, wide=True),
     PageDef("import", "Import questions", ":material/upload_file:", section=TEACH, instructor=True, wide=True),
+    PageDef("stats", "Item statistics", ":material/query_stats:", section=TEACH, instructor=True, wide=True),
     PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )

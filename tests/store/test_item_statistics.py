@@ -102,3 +102,24 @@ def test_a_voided_attempt_is_left_out(store, instructor, classes) -> None:
     after = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
     assert (before.analysis.quiz.attempts, after.analysis.quiz.attempts) == (6, 5)
 
+
+def test_which_quizzes_have_attempts_to_analyse(store, instructor, classes) -> None:
+    a, _ = classes
+    assert store.statistics.quizzes_taken(instructor, ["goals-practice", "goals-exam"]) == {"goals-practice"}
+    assert store.statistics.quizzes_taken(instructor, ["goals-practice"], cohort_id=a.id) == {"goals-practice"}
+    other = store.accounts.create("casey", PASSWORD, role=Role.INSTRUCTOR, now=NOW)
+    assert store.statistics.quizzes_taken(other, ["goals-practice"]) == set()  # no classes, no learners
+    with pytest.raises(AccessDenied):
+        store.statistics.quizzes_taken(other, ["goals-practice"], cohort_id=a.id)
+    assert store.statistics.quizzes_taken(COMMAND_LINE, ["goals-practice"]) == {"goals-practice"}
+
+
+def test_a_class_is_named_by_its_id_or_its_name(store, classes) -> None:
+    from learning.store.statistics import cohort_named
+
+    a, b = classes
+    with store.db.read() as session:
+        assert cohort_named(session, "Class B") == b.id
+        assert cohort_named(session, str(a.id)) == a.id
+        assert cohort_named(session, "999") is None
+        assert cohort_named(session, "Class Z") is None

@@ -15,6 +15,7 @@ import streamlit as st
 from learning.authoring import BankFilter, bank_rows, counts_by_status, filter_questions
 from learning.course import Course
 from learning.errors import AccessDenied, AuthoringError, ConflictError, ContentError
+from learning.item_report import AcrossQuizzes, across_quizzes
 from learning.questions import QuestionBase, QuestionType, Status
 from learning.render import plain_text
 from learning.store import User
@@ -165,6 +166,15 @@ def _delete(user: User, ids: list[str]) -> str:
     return f"{count(len(ids), 'draft')} deleted."
 
 
+def _figures(user: User, course: Course) -> dict[str, AcrossQuizzes]:
+    """Each question's item statistics over every quiz of the course that used it, for the
+    instructor's classes (each quiz's report is cached until its next submission)."""
+    statistics = services.store().statistics
+    quizzes = [q.id for q in course.quizzes]
+    taken = statistics.quizzes_taken(user, quizzes)
+    return across_quizzes(statistics.report(user, quiz_id) for quiz_id in quizzes if quiz_id in taken)
+
+
 def render() -> None:
     user = session.require_user(instructor=True)
     course = services.course()
@@ -190,7 +200,7 @@ def render() -> None:
         _new_question(user, course)
         nav.link("Import questions", "import", icon=":material/upload_file:", **({"lesson": chosen.lesson} if chosen.lesson else {}))
     export_section(shown, chosen)
-    rows = bank_rows(shown, last_edits=store.authoring.last_edits(user), warnings=services.lint_warnings())
+    rows = bank_rows(shown, last_edits=store.authoring.last_edits(user), warnings=services.lint_warnings(), figures=_figures(user, course))
     event = st.dataframe(
         rows,
         key=table_key(chosen),
@@ -209,6 +219,12 @@ def render() -> None:
             "version": st.column_config.NumberColumn("Version", format="%d"),
             "last edited": "Last edited",
             "lint": "Lint warnings",
+            "attempts": st.column_config.NumberColumn("Attempts", format="%d", help="Attempts at your classes' quizzes that drew it"),
+            "facility %": st.column_config.NumberColumn("Facility %", format="%.1f", help="The share of its marks learners earned"),
+            "discrimination": st.column_config.NumberColumn(
+                "Discrimination", format="%.1f", help="How well it separates stronger from weaker learners (above 25 to 30 is good)"
+            ),
+            "needs checking": st.column_config.TextColumn("Needs checking", width="large"),
         },
     )
     picked = [shown[row] for row in event.selection.rows if row < len(shown)]

@@ -298,8 +298,9 @@ class Attempts:
                 raise AccessDenied("no such attempt")
             self.accounts.require_read(actor, row.user_id, session=session)
             expired = row.status == AttemptStatus.IN_PROGRESS.value and row.deadline is not None and now > row.deadline
-        if expired:
-            self._submit(row.user_id, attempt_id, now=now)
+            if not expired:  # the usual case: one read
+                return self._load(session, row)
+        self._submit(row.user_id, attempt_id, now=now)
         with self.db.read() as session:
             return self._load(session, session.get_one(AttemptRow, attempt_id))
 

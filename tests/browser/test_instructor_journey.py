@@ -181,11 +181,15 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     app.go("Classes")
     codes = {}
     for name in ("Tuesday evening class", "Saturday class"):
+        if not app.textbox("New class name").is_visible():
+            app.click(page.locator("[data-testid='stExpander'] summary").filter(has_text="New class"))
         app.textbox("New class name").fill(name)
         app.click(app.button("Create class"))
-        card = page.locator("[data-testid='stVerticalBlock']").filter(has=page.get_by_text(name, exact=True)).last
-        expect(card.locator("code")).to_be_visible()
-        codes[name] = card.locator("code").inner_text().strip()
+        # The new class opens, empty, with its enrolment code in bold.
+        empty = page.locator("[data-testid='stAlert']").filter(has_text="No learner has joined yet")
+        expect(empty).to_be_visible()
+        expect(page.get_by_text(f"{name} · 0 learners")).to_be_visible()
+        codes[name] = empty.locator("strong").inner_text().strip()
     look("classes")
 
     # The question bank: a new matching question in the first lesson.

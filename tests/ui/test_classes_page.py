@@ -57,6 +57,19 @@ def test_an_instructor_sees_each_of_their_classes_rosters(app) -> None:
     assert monday.code not in app.texts()
 
 
+def test_each_new_class_opens_as_it_is_made(app) -> None:
+    teacher = app.user("morgan", role=Role.INSTRUCTOR, name="Morgan Lee")
+    app.sign_in_as(teacher)
+    app.open("classes")
+    for name in ("Tuesday evening", "Saturday"):
+        next(t for t in app.at.text_input if t.label == "New class name").input(name)
+        next(b for b in app.at.button if b.label == "Create class").click()
+        app.run()
+        made = next(c for c in app.store.accounts.cohorts(teacher) if c.name == name)
+        assert app.at.selectbox(key="class-choice").value == made.id, name
+        assert f"**{name}** · 0 learners" in [m.value for m in app.at.markdown]
+
+
 def test_the_roster_filters_by_status_and_name(app) -> None:
     teacher, monday, _saturday, _sam, _kim = two_classes(app)
     ana = app.store.accounts.create("ana", "a long enough password", role=Role.LEARNER, now=datetime.now(UTC), display_name="Ana Diaz")

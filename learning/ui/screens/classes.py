@@ -30,6 +30,9 @@ STATUS_ICONS = {
 }
 
 
+_CREATED = "class-created"
+
+
 def render() -> None:
     user = session.require_user(instructor=True)
     store = services.store()
@@ -45,6 +48,9 @@ def render() -> None:
     else:
         ids = [c.id for c in cohorts]
         by_id = {c.id: c for c in cohorts}
+        created = st.session_state.pop(_CREATED, None)
+        if created in ids:  # a class just made opens, whichever class the list showed before
+            st.session_state["class-choice"] = created
         chosen = st.selectbox(
             "Class",
             ids,
@@ -244,6 +250,7 @@ def _new_class(user: User) -> None:
                 st.error(sentence(str(error)))
             else:
                 st.query_params["class"] = str(made.id)
+                st.session_state[_CREATED] = made.id
                 st.rerun()
 
 

@@ -10,11 +10,9 @@ roster has something to read. The target is 300 ms. Prints figures; it is not a 
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,13 +24,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert, text
 
 import learning.store.accounts as accounts
-from bench.seeding import seed_answers, seed_learners
+from bench.seeding import on_both_databases, seed_answers, seed_learners
 from learning import load_course
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
 from learning.store.classes import class_quizzes
 from learning.store.tables import AttemptRow, LessonProgressRow, MembershipRow, ReviewCardRow
-from tests.store.conftest import reset_postgres
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 LEARNERS = 200
@@ -118,14 +115,7 @@ def bench(url: str, label: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
-    url = os.environ.get("LEARNING_TEST_DATABASE_URL")
-    if url:
-        reset_postgres(url)
-        bench(url, "PostgreSQL")
-    else:
-        print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")
+    on_both_databases(bench)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from learning.store import Role, Store
 from learning.store.attempts import content_hash
 from learning.store.tables import AnswerRow, AttemptRow, QuestionSnapshotRow, UserRow
 
-__all__ = ["NOW", "BulkAnswers", "answer_write_latencies", "seed_answers", "seed_learners", "write_bank"]
+__all__ = ["NOW", "BulkAnswers", "answer_write_latencies", "on_both_databases", "seed_answers", "seed_learners", "write_bank"]
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -193,3 +196,18 @@ class BulkAnswers:
                 session.execute(insert(AttemptRow), attempts)
                 session.execute(insert(AnswerRow), answers)
         return len(answers)
+
+
+def on_both_databases(bench: Callable[[str, str], None], *, postgres: str | None = None) -> None:
+    """Run ``bench(url, label)`` on a fresh SQLite file, then on PostgreSQL when a URL is given
+    (``postgres``, else ``LEARNING_TEST_DATABASE_URL``): that database is wiped first."""
+    with tempfile.TemporaryDirectory() as folder:
+        bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
+    url = postgres or os.environ.get("LEARNING_TEST_DATABASE_URL")
+    if url:
+        from tests.store.conftest import reset_postgres
+
+        reset_postgres(url)
+        bench(url, "PostgreSQL")
+    else:
+        print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")

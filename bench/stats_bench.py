@@ -16,10 +16,8 @@ Prints figures; it is not a pass/fail test.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -32,7 +30,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert, select, text
 
 import learning.store.accounts as accounts
-from bench.seeding import NOW, seed_learners
+from bench.seeding import NOW, on_both_databases, seed_learners
 from learning.course import load_course
 from learning.grading import correct_response, grade
 from learning.questions import (
@@ -52,7 +50,6 @@ from learning.settings import PROJECT_ROOT
 from learning.store import Role, StatisticsReport, Store
 from learning.store.attempts import content_hash
 from learning.store.tables import AnswerRow, AttemptRow, MembershipRow, QuestionSnapshotRow
-from tests.store.conftest import reset_postgres
 
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
 LEARNERS, QUESTIONS, ATTEMPTS = 200, 150, 3
@@ -234,14 +231,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL this may wipe (default: LEARNING_TEST_DATABASE_URL)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
-    url = args.postgres or os.environ.get("LEARNING_TEST_DATABASE_URL")
-    if url:
-        reset_postgres(url)
-        bench(url, "PostgreSQL")
-    else:
-        print("\n(PostgreSQL skipped: give --postgres or set LEARNING_TEST_DATABASE_URL to a database this may wipe)")
+    on_both_databases(bench, postgres=args.postgres)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,8 @@ Prints figures; it is not a pass/fail test.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +20,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert
 
 import learning.store.accounts as accounts
-from bench.seeding import answer_write_latencies, seed_answers, seed_learners
+from bench.seeding import answer_write_latencies, on_both_databases, seed_answers, seed_learners
 from learning import load_course
 from learning.settings import PROJECT_ROOT
 from learning.store import Role, Store
 from learning.store.tables import MembershipRow
-from tests.store.conftest import reset_postgres
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # account set-up is not what we measure
@@ -81,14 +78,7 @@ def bench(url: str, label: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        bench(f"sqlite:///{folder}/bench.db", "SQLite (WAL, synchronous=FULL)")
-    url = os.environ.get("LEARNING_TEST_DATABASE_URL")
-    if url:
-        reset_postgres(url)
-        bench(url, "PostgreSQL")
-    else:
-        print("\n(PostgreSQL skipped: set LEARNING_TEST_DATABASE_URL to a database this may wipe)")
+    on_both_databases(bench)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,6 @@ def seed_learners(store: Store, count: int, *, prefix: str) -> list[int]:
             "role": "learner",
             "password_hash": None,
             "disabled": False,
-            "failed_sign_ins": 0,
             "created_at": NOW,
         }
         for n in range(count)

@@ -8,7 +8,8 @@
     ├── ConflictError             a bank file changed on disk since it was read
     ├── AuthoringError            an edit of the bank is refused (no such question, answered, bad move)
     ├── AccountError (ValueError) an account cannot be made or changed (name taken, weak password)
-    ├── SignInError               a sign-in is refused (wrong password, locked, disabled)
+    ├── SignInError               a sign-in is refused (wrong username or password, disabled, busy)
+    ├── TooManyTries              too many tries from one place or at one account: wait, then try again
     ├── AccessDenied              the signed-in person may not read or change this record
     └── StorageError              the learner records cannot be used
         ├── StorageUnavailable    the records cannot be read or written now (disk full, database down)
@@ -19,6 +20,8 @@ Problems found while *loading* content are not raised: they are collected as
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 
 class LearningError(Exception):
@@ -63,12 +66,24 @@ class AccountError(LearningError, ValueError):
 
 
 class SignInError(LearningError):
-    """A sign-in was refused; ``reason`` is ``wrong_password``, ``locked``, ``disabled`` or ``busy``
-    (too many sign-ins at once: try again in a moment)."""
+    """A sign-in was refused; ``reason`` is ``wrong_password`` (also for an unknown username, and
+    for a disabled account unless the password was right), ``disabled`` (said only after the right
+    password) or ``busy`` (too many sign-ins at once: try again in a moment)."""
 
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class TooManyTries(LearningError):
+    """Too many sign-ins failed, accounts were made or enrolment codes were wrong, from one client
+    address or at one username: nothing was tried. ``wait`` is how long until the next try is
+    allowed; ``reason`` is ``sign_in``, ``sign_up`` or ``code``."""
+
+    def __init__(self, message: str, *, reason: str, wait: timedelta) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.wait = wait
 
 
 class AccessDenied(LearningError):

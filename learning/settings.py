@@ -7,10 +7,13 @@ school that runs several app servers.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from learning.throttle import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,10 +28,25 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url, description="SQLAlchemy URL of the learner records.")
     lessons_dir: Path = PROJECT_ROOT / "lessons"
     bank_dir: Path = PROJECT_ROOT / "quiz_bank"
-    max_failed_sign_ins: int = Field(default=5, description="Failed sign-ins in a row before an account is locked for a while.")
-    lockout_minutes: int = 15
+    max_failed_sign_ins: int = Field(default=5, description="Wrong passwords at one username before a device that keeps failing waits.")
+    longest_sign_in_wait_minutes: int = Field(default=15, description="The longest wait between two tries, for a username or a client.")
+    failed_sign_ins_per_address: int = Field(default=20, description="Failed sign-ins from one client address before its tries wait.")
+    sign_ups_per_address: int = Field(default=30, description="Accounts made from one client address before the next one waits.")
+    wrong_codes_per_address: int = Field(default=10, description="Wrong enrolment codes from one client address before the next waits.")
+    trust_forwarded_for: bool = Field(default=False, description="Behind a reverse proxy: the client is the last X-Forwarded-For entry.")
     sso_create_learners: bool = Field(default=True, description="A first single sign-on creates a learner account for that email.")
     site_url: str = Field(default="https://massage-study.example", description="Home page used to name learners in xAPI records.")
+
+    def limits(self) -> Limits:
+        """The throttles' rules with the numbers set here (waits double from the defaults' first wait)."""
+        defaults = Limits()
+        longest = timedelta(minutes=self.longest_sign_in_wait_minutes)
+        return Limits(
+            account=defaults.account.model_copy(update={"free": self.max_failed_sign_ins, "longest_wait": longest}),
+            address=defaults.address.model_copy(update={"free": self.failed_sign_ins_per_address, "longest_wait": longest}),
+            sign_up=defaults.sign_up.model_copy(update={"free": self.sign_ups_per_address}),
+            code=defaults.code.model_copy(update={"free": self.wrong_codes_per_address}),
+        )
 
 
 def get_settings() -> Settings:

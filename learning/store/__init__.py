@@ -11,7 +11,6 @@ instructors' rosters, actions and audit log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from learning.course import Course
 from learning.settings import Settings
@@ -33,7 +32,7 @@ class Store:
     def __init__(self, database: Database, *, course: Callable[[], Course], settings: Settings | None = None) -> None:
         settings = settings or Settings()
         self.db = database
-        self.accounts = Accounts(database, max_failed=settings.max_failed_sign_ins, lockout=timedelta(minutes=settings.lockout_minutes))
+        self.accounts = Accounts(database, limits=settings.limits())
         self.review = Review(database, self.accounts, course)
         self.attempts = Attempts(database, self.accounts, self.review, course)
         self.progress = Progress(database, self.accounts, course)

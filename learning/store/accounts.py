@@ -1,8 +1,11 @@
 """Accounts, sign-in, cohorts, password reset codes and who may read what.
 
-Passwords are hashed with argon2id (``argon2-cffi``). There are no default accounts: the first
-instructor is made with ``python -m learning users add NAME --role instructor``. Repeated failed
-sign-ins lock an account for a while. An instructor sees only the learners of the cohorts they
+Passwords are hashed with argon2id (``argon2-cffi``) and checked with zxcvbn, which refuses the
+passwords people guess first. There are no default accounts: the first instructor is made with
+``python -m learning users add NAME --role instructor``. Failed sign-ins, accounts made and wrong
+enrolment codes are throttled by username and by client address (:mod:`learning.throttle`), never
+locked for good, so nobody can keep the owner of an account out. An unknown, disabled or wrong
+account answers a wrong password alike, in the same time. An instructor sees only the learners of the cohorts they
 teach (their own, and those whose owner added them as a co-instructor); a learner sees only their
 own records. Every check here runs on the server, against the database.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import os
 import re
 import secrets
@@ -18,45 +22,53 @@ import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
+from zxcvbn import zxcvbn
 
-from learning.errors import AccessDenied, AccountError, SignInError
+from learning.errors import AccessDenied, AccountError, LearningError, SignInError, TooManyTries
 from learning.store import audit
 from learning.store.audit import Action
 from learning.store.database import Database
-from learning.store.tables import CohortRow, CoInstructorRow, MembershipRow, PasswordResetRow, UserRow
-from learning.wording import count
+from learning.store.tables import CohortRow, CoInstructorRow, MembershipRow, PasswordResetRow, ThrottleRow, UserRow
+from learning.store.throttles import Count, Key, Scope, Throttles
+from learning.throttle import Limits, wait_words
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 HASH_WAIT_SECONDS = 10
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
-COMMON_PASSWORDS = frozenset(
-    {
-        "password123",
-        "password1234",
-        "1234567890",
-        "12345678910",
-        "qwertyuiop",
-        "iloveyou123",
-        "letmein1234",
-        "massage123",
-        "massagetherapy",
-        "welcome123",
-        "changeme123",
-    }
-)
+STRONG_ENOUGH = 3
+"""zxcvbn's score (0 to 4) a new password needs: 3 means about 10^8 guesses or more, past every
+list of common passwords; "Welcome123!" scores 1, "correct horse battery" 4."""
+ZXCVBN_LENGTH = 72
+"""zxcvbn looks at this many characters at most (its own limit: its work grows fast with length)."""
+COURSE_WORDS = ("massage", "therapist", "therapy", "medical", "masseur", "masseuse", "spa", "learner", "student")
+"""Words everyone at a massage school would try first: guessed as if they were common passwords."""
+WRONG = "wrong username or password"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 RESET_HOURS = 48
 RESET_TRIES = 5
 CLOSED = "this class is closed to new learners; ask your instructor"
+NO_SUCH_CODE = "no class has that enrolment code; check it with your instructor"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("a password nobody has, for timing")
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_for(time_cost: int, memory_cost: int, parallelism: int, hash_len: int, salt_len: int, kind: Type) -> str:
+    hasher = PasswordHasher(time_cost, memory_cost, parallelism, hash_len, salt_len, type=kind)
+    return hasher.hash("a password nobody has, for timing")
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current costs, checked when there is no account (or no password), so
+    that a wrong password takes as long whether or not the account exists."""
+    h = _hasher
+    return _dummy_for(h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type)
 
 
 class Role(enum.StrEnum):
@@ -128,7 +140,13 @@ def user_of(row: UserRow) -> User:
 
 
 def password_problems(password: str, *, username: str) -> list[str]:
-    """Everything wrong with a new password, in words a person can act on (empty when fine)."""
+    """Everything wrong with a new password, in words a person can act on (empty when fine).
+
+    Besides length and the username, the password must not be one people guess first: zxcvbn
+    (Dropbox's estimator, with its lists of the most common passwords, words and names, and the
+    course's own words) must rate it 3 of 4 or better, which refuses ``password12``,
+    ``Welcome123!`` or ``massage1234`` and accepts a few unrelated words.
+    """
     problems = []
     if len(password) < MIN_PASSWORD:
         problems.append(f"use at least {MIN_PASSWORD} characters")
@@ -137,8 +155,11 @@ def password_problems(password: str, *, username: str) -> list[str]:
     lowered = password.casefold()
     if username and username.casefold() in lowered:
         problems.append("do not include your username")
-    if lowered in COMMON_PASSWORDS or len(set(password)) <= 2:
-        problems.append("choose something less common")
+    elif len(password) >= MIN_PASSWORD:
+        rated = zxcvbn(password[:ZXCVBN_LENGTH], user_inputs=[username, *COURSE_WORDS])
+        if rated["score"] < STRONG_ENOUGH:
+            why = str(rated["feedback"]["warning"] or "it is made of common words or patterns").rstrip(".")
+            problems.append(f"it is too easy to guess ({why[0].lower() + why[1:]}); a few unrelated words make a strong password")
     return problems
 
 
@@ -185,14 +206,13 @@ class Accounts:
         self,
         database: Database,
         *,
-        max_failed: int = 5,
-        lockout: timedelta = timedelta(minutes=15),
+        limits: Limits | None = None,
         hashing_slots: int | None = None,
         hash_wait: float = HASH_WAIT_SECONDS,
     ) -> None:
         self.db = database
-        self.max_failed = max_failed
-        self.lockout = lockout
+        self.limits = limits or Limits()
+        self.throttles = Throttles(database, self.limits)
         # argon2 is meant to be slow and uses a core while it runs: a flood of sign-ins would take
         # every core from the learners' answers. At most half the cores hash at once; a sign-in
         # that cannot get a turn within ``hash_wait`` is told the server is busy instead of piling up.
@@ -221,12 +241,18 @@ class Accounts:
         display_name: str | None = None,
         email: str | None = None,
         enrolment_code: str | None = None,
+        client: str | None = None,
     ) -> User:
         """Create an account; a learner with an enrolment code joins that cohort.
+
+        ``client`` is the address a sign-up came from (see :func:`learning.throttle.client_address`):
+        the accounts made and the wrong enrolment codes tried from it are limited. None (the
+        command line, single sign-on) is not limited.
 
         Raises:
             AccountError: the username is taken or malformed, the password breaks the policy,
                 or the enrolment code matches no cohort.
+            TooManyTries: too many accounts made, or wrong codes tried, from this client lately.
         """
         name = normalise_username(username)
         if not USERNAME.match(name):
@@ -235,19 +261,35 @@ class Accounts:
             problems = password_problems(password, username=name)
             if problems:
                 raise AccountError("password: " + "; ".join(problems))
+        sign_ups = [Key(Scope.SIGN_UP, client)] if client is not None else []
+        codes = [Key(Scope.CODE, client)] if client is not None and enrolment_code else []
+        with self.db.read() as session:  # everything that refuses cheaply, before the slow hash
+            self._refuse_if_waiting(session, sign_ups, "sign_up", now=now)
+            self._refuse_if_waiting(session, codes, "code", now=now)
+            if session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
+                raise AccountError(f"the username {name!r} is taken; choose another")
+            known = enrolment_code is None or session.scalar(select(CohortRow.id).where(CohortRow.code == _normal_code(enrolment_code)))
+        if not known:
+            self._count_wrong_code(codes, now=now)
         with self._turn_to_hash(signing_in=False):  # outside the write: it is slow
             password_hash = hash_password(password) if password is not None else None
 
-        def work(session: Session) -> User:
+        def work(session: Session) -> User | LearningError:
+            if sign_ups:
+                locked = self.throttles.lock(session, sign_ups, now=now)
+                wait = self.limits.sign_up.wait(locked.counts[sign_ups[0]].tries, locked.counts[sign_ups[0]].last, now)
+                if wait:
+                    return _too_many("sign_up", wait)
+                locked.count_try()
             if session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
-                raise AccountError(f"the username {name!r} is taken; choose another")
+                return AccountError(f"the username {name!r} is taken; choose another")
             cohort = None
             if enrolment_code:
                 cohort = session.scalar(select(CohortRow).where(CohortRow.code == _normal_code(enrolment_code)))
                 if cohort is None:
-                    raise AccountError("no class has that enrolment code; check it with your instructor")
+                    return AccountError(NO_SUCH_CODE)
                 if not cohort.enrolment_open:
-                    raise AccountError(CLOSED)
+                    return AccountError(CLOSED)
             row = UserRow(
                 username=name,
                 display_name=(display_name or name).strip()[:120] or name,
@@ -255,7 +297,6 @@ class Accounts:
                 role=role.value,
                 password_hash=password_hash,
                 disabled=False,
-                failed_sign_ins=0,
                 created_at=now,
             )
             session.add(row)
@@ -265,9 +306,35 @@ class Accounts:
             return user_of(row)
 
         try:
-            return self.db.run_write(work)
+            made = self.db.run_write(work)
         except IntegrityError:
             raise AccountError(f"the username {name!r} is taken; choose another") from None
+        if isinstance(made, LearningError):
+            raise made
+        return made
+
+    def _refuse_if_waiting(self, session: Session, keys: list[Key], reason: str, *, now: datetime) -> None:
+        """Raise :class:`TooManyTries` when one of ``keys`` must wait (a read: no lock, no write)."""
+        if not keys:
+            return
+        counts = self.throttles.counts(session, keys, now=now)
+        wait = max(self.throttles.rule(k.scope).wait(c.tries, c.last, now) for k, c in counts.items())
+        if wait:
+            raise _too_many(reason, wait)
+
+    def _count_wrong_code(self, keys: list[Key], *, now: datetime) -> None:
+        """Count a wrong enrolment code against ``keys``, then refuse it (or say to wait, when a
+        parallel guess got there first)."""
+
+        def work(session: Session) -> LearningError:
+            locked = self.throttles.lock(session, keys, now=now)
+            wait = max((self.limits.code.wait(c.tries, c.last, now) for c in locked.counts.values()), default=timedelta(0))
+            if wait:
+                return _too_many("code", wait)
+            locked.count_try()
+            return AccountError(NO_SUCH_CODE)
+
+        raise self.db.run_write(work) if keys else AccountError(NO_SUCH_CODE)
 
     def get(self, user_id: int) -> User | None:
         with self.db.read() as session:
@@ -296,8 +363,8 @@ class Accounts:
             if row is None:
                 raise AccountError(f"no account {name!r}")
             row.password_hash = password_hash
-            row.failed_sign_ins = 0
-            row.locked_until = None
+            # A new password set on the command line forgets the failed sign-ins at this username.
+            session.execute(delete(ThrottleRow).where(ThrottleRow.key_hash == Key(Scope.ACCOUNT, name).digest))
 
         self.db.run_write(work)
 
@@ -322,74 +389,81 @@ class Accounts:
 
     # --- signing in ---------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str, *, now: datetime) -> User:
+    def sign_in(self, username: str, password: str, *, now: datetime, client: str | None = None) -> User:
         """Check a username and password.
 
+        Tries are throttled (:class:`~learning.throttle.Limits`), never locked: by ``client``
+        address (the address a sign-in came from; None, the command line, is not limited) before
+        any password is hashed, and by username for the addresses that have failed on it. The
+        owner's right password from a device that has not been failing always gets in. An
+        unknown or disabled account answers a wrong password exactly as a wrong password does, in
+        the same time; "disabled" is said only after the right password.
+
         Raises:
-            SignInError: ``wrong_password`` (also for an unknown username, so names cannot be
-                probed), ``locked`` after too many failures in a row, or ``disabled``.
+            SignInError: ``wrong_password``, ``disabled`` (right password) or ``busy``.
+            TooManyTries: too many failures from this client, or at this username from this
+                client, lately; nothing was checked.
         """
         name = normalise_username(username)
-        # argon2 takes 100 ms or more: it runs outside every transaction, so a sign-in never holds
-        # the write lock that learners' answers wait on. The account is read first, the password
-        # checked, then one short write records the outcome against the row as it is by then.
+        keys = _SignInKeys(name, client)
         with self.db.read() as session:
             row = session.scalar(select(UserRow).where(UserRow.username == name))
-            seen = (
-                None
-                if row is None or row.password_hash is None
-                else (row.id, row.password_hash, row.disabled, row.locked_until, row.failed_sign_ins > 0)
-            )
-        if seen is None:
-            with self._turn_to_hash():
-                _verify(_DUMMY_HASH, password)
-            raise SignInError("wrong username or password", reason="wrong_password")
-        user_id, stored_hash, disabled, locked_until, failed_before = seen
-        if disabled:
-            raise SignInError("this account is disabled; ask your instructor", reason="disabled")
-        if locked_until is not None and now < locked_until:
-            raise self._locked(locked_until - now)
+            seen = None if row is None or row.password_hash is None else (row.id, row.password_hash)
+            counts = self.throttles.counts(session, keys.all, now=now)
+        wait = self._sign_in_wait(keys, counts, now)
+        if wait:  # a flood from one client ends here: a read, no hash, no write
+            raise _too_many("sign_in", wait)
+        user_id, stored_hash = seen if seen is not None else (None, _dummy_hash())
+        # argon2 takes 100 ms or more: it runs outside every transaction, so a sign-in never holds
+        # the write lock that learners' answers wait on. The try is counted as a failure first, in
+        # a short write under row locks (so parallel guesses are counted one by one), and forgiven
+        # below if the password was right.
         with self._turn_to_hash():
+            self._count_sign_in_try(keys, now=now)
             matches = _verify(stored_hash, password)
-            rehashed = hash_password(password) if matches and _hasher.check_needs_rehash(stored_hash) else None
-        if matches and rehashed is None and not failed_before:
-            # The usual case has nothing to record: confirm the account is as it was, without a write.
-            with self.db.read() as session:
-                row = session.get(UserRow, user_id)
-                if row is not None and row.password_hash == stored_hash and not row.disabled and not row.failed_sign_ins:
-                    return user_of(row)
+            rehashed = hash_password(password) if matches and user_id is not None and _hasher.check_needs_rehash(stored_hash) else None
+        if user_id is None or not matches:
+            raise SignInError(WRONG, reason="wrong_password")
 
         def work(session: Session) -> User | SignInError:
             row = self.db.for_update(session, select(UserRow).where(UserRow.id == user_id))
             if row is None or row.password_hash != stored_hash:  # deleted, or the password changed meanwhile
-                return SignInError("wrong username or password", reason="wrong_password")
+                return SignInError(WRONG, reason="wrong_password")
+            self.throttles.lock(session, keys.all, now=now).forgive(keys.pair, keys.forgiven)
             if row.disabled:
                 return SignInError("this account is disabled; ask your instructor", reason="disabled")
-            if row.locked_until is not None and now < row.locked_until:
-                return self._locked(row.locked_until - now)
-            if not matches:
-                row.failed_sign_ins += 1
-                if row.failed_sign_ins >= self.max_failed:
-                    row.failed_sign_ins = 0
-                    row.locked_until = now + self.lockout
-                    return self._locked(self.lockout, just_now=True)
-                return SignInError("wrong username or password", reason="wrong_password")
-            row.failed_sign_ins = 0
-            row.locked_until = None
             if rehashed is not None:
                 row.password_hash = rehashed
             return user_of(row)
 
-        outcome = self.db.run_write(work)  # failures are counted even though sign-in is refused
+        outcome = self.db.run_write(work)
         if isinstance(outcome, SignInError):
             raise outcome
         return outcome
 
-    @staticmethod
-    def _locked(left: timedelta, *, just_now: bool = False) -> SignInError:
-        minutes = max(1, round(left.total_seconds() / 60))
-        span = count(minutes, "minute") if just_now else count(minutes, "more minute")
-        return SignInError(f"too many wrong passwords: this account is locked for {span}", reason="locked")
+    def _sign_in_wait(self, keys: _SignInKeys, counts: dict[Key, Count], now: datetime) -> timedelta:
+        """How long this sign-in must wait: the client's own failures count whatever the username;
+        the username's failures count only for a client that has failed on it itself."""
+        waits = [timedelta(0)]
+        if keys.address is not None:
+            address = counts[keys.address]
+            waits.append(self.limits.address.wait(address.tries, address.last, now))
+        if counts[keys.pair].tries:
+            account = counts[keys.account]
+            waits.append(self.limits.account.wait(account.tries, account.last, now))
+        return max(waits)
+
+    def _count_sign_in_try(self, keys: _SignInKeys, *, now: datetime) -> None:
+        def work(session: Session) -> timedelta:
+            locked = self.throttles.lock(session, keys.all, now=now)
+            wait = self._sign_in_wait(keys, locked.counts, now)
+            if not wait:
+                locked.count_try()
+            return wait
+
+        wait = self.db.run_write(work)
+        if wait:  # parallel tries counted first
+            raise _too_many("sign_in", wait)
 
     def sign_in_sso(self, email: str, *, name: str | None, now: datetime, create: bool = True) -> User:
         """Map a single sign-on identity (a verified email) to an account.
@@ -449,22 +523,39 @@ class Accounts:
                 query = query.join(mine, mine.cohort_id == CohortRow.id).where(mine.user_id == actor.id)
             return [cohort_of(r, n) for r, n in session.execute(query.order_by(CohortRow.name, CohortRow.id))]
 
-    def join_cohort(self, actor: User, code: str, *, now: datetime) -> Cohort:
-        """Join a class by its enrolment code; only learners join classes, and only while enrolment is open."""
+    def join_cohort(self, actor: User, code: str, *, now: datetime, client: str | None = None) -> Cohort:
+        """Join a class by its enrolment code; only learners join classes, and only while enrolment is open.
+
+        Wrong codes are limited for the learner, and for ``client`` (the address the request came
+        from) when given, with a wait that grows: guessing a class's code is not worth trying.
+
+        Raises:
+            AccountError: no class has that code, or the class is closed to new learners.
+            TooManyTries: too many wrong codes lately; nothing was checked.
+        """
         if actor.is_instructor:
             raise AccessDenied("instructors make classes; only learners join one")
+        keys = [Key(Scope.CODE, f"learner {actor.id}"), *([Key(Scope.CODE, client)] if client is not None else [])]
+        with self.db.read() as session:
+            self._refuse_if_waiting(session, keys, "code", now=now)
+            known = session.scalar(select(CohortRow.id).where(CohortRow.code == _normal_code(code))) is not None
+        if not known:
+            self._count_wrong_code(keys, now=now)
 
-        def work(session: Session) -> Cohort:
+        def work(session: Session) -> Cohort | LearningError:
             row = session.scalar(select(CohortRow).where(CohortRow.code == _normal_code(code)))
-            if row is None:
-                raise AccountError("no class has that enrolment code; check it with your instructor")
+            if row is None:  # the class was deleted meanwhile
+                return AccountError(NO_SUCH_CODE)
             if session.get(MembershipRow, (row.id, actor.id)) is None:
                 if not row.enrolment_open:
-                    raise AccountError(CLOSED)
+                    return AccountError(CLOSED)
                 session.add(MembershipRow(cohort_id=row.id, user_id=actor.id, joined_at=now))
             return cohort_of(row)
 
-        return self.db.run_write(work)
+        joined = self.db.run_write(work)
+        if isinstance(joined, LearningError):
+            raise joined
+        return joined
 
     def cohort_learners(self, actor: User, cohort_id: int) -> list[User]:
         """The learners of a cohort; only an instructor who teaches it may ask."""
@@ -576,20 +667,25 @@ class Accounts:
         self.db.run_write(work)
         return code
 
-    def reset_password(self, username: str, code: str, new_password: str, *, now: datetime) -> User:
+    def reset_password(self, username: str, code: str, new_password: str, *, now: datetime, client: str | None = None) -> User:
         """Choose a new password with a reset code: the code must be the learner's newest, unused,
-        unexpired and tried wrongly fewer than :data:`RESET_TRIES` times. The account is unlocked.
+        unexpired and tried wrongly fewer than :data:`RESET_TRIES` times. The username's failed
+        sign-ins are forgotten. A wrong code counts as a failed sign-in from ``client``.
 
         Raises:
             AccountError: the code is wrong, used or expired (one message for all, so codes cannot
                 be probed), or the new password breaks the policy.
+            TooManyTries: too many failures from this client lately; nothing was checked.
         """
         name = normalise_username(username)
         problems = password_problems(new_password, username=name)
         if problems:
             raise AccountError("password: " + "; ".join(problems))
         refused = AccountError("that reset code is not valid: it may be mistyped, used or expired; ask your instructor for a new one")
+        keys = _SignInKeys(name, client)
+        address = [keys.address] if keys.address is not None else []
         with self.db.read() as session:
+            self._refuse_if_waiting(session, address, "sign_in", now=now)
             found = session.execute(
                 select(PasswordResetRow.id, PasswordResetRow.code_hash, UserRow.id.label("user_id"))
                 .join(UserRow, UserRow.id == PasswordResetRow.user_id)
@@ -604,7 +700,9 @@ class Accounts:
                 .limit(1)
             ).one_or_none()
         with self._turn_to_hash(signing_in=False):
-            matches = _verify(found.code_hash if found else _DUMMY_HASH, _normal_reset(code))
+            if address:
+                self._count_address_try(address, now=now)
+            matches = _verify(found.code_hash if found else _dummy_hash(), _normal_reset(code))
             password_hash = hash_password(new_password) if matches else None
 
         def work(session: Session) -> User | None:
@@ -620,8 +718,10 @@ class Accounts:
             row.used_at = now
             user = session.get_one(UserRow, found.user_id)
             user.password_hash = password_hash
-            user.failed_sign_ins = 0
-            user.locked_until = None
+            locked = self.throttles.lock(session, keys.all, now=now)
+            locked.clear([keys.account, keys.pair])
+            if address:
+                locked.uncount(address)
             return user_of(user)
 
         if found is None:
@@ -630,6 +730,18 @@ class Accounts:
         if user is None:
             raise refused
         return user
+
+    def _count_address_try(self, keys: list[Key], *, now: datetime) -> None:
+        def work(session: Session) -> timedelta:
+            locked = self.throttles.lock(session, keys, now=now)
+            wait = max(self.limits.address.wait(c.tries, c.last, now) for c in locked.counts.values())
+            if not wait:
+                locked.count_try()
+            return wait
+
+        wait = self.db.run_write(work)
+        if wait:
+            raise _too_many("sign_in", wait)
 
     # --- access -------------------------------------------------------------------------
 
@@ -681,6 +793,27 @@ def require_self(actor: User, learner_id: int) -> None:
 def _require_instructor(actor: User) -> None:
     if actor.disabled or not actor.is_instructor:
         raise AccessDenied("only instructors can do this")
+
+
+class _SignInKeys:
+    """The keys one sign-in is counted against: the username, the client's address, and both."""
+
+    def __init__(self, name: str, client: str | None) -> None:
+        self.account = Key(Scope.ACCOUNT, name)
+        self.pair = Key(Scope.ACCOUNT_ADDRESS, f"{name}\0{client or ''}")
+        self.address = Key(Scope.ADDRESS, client) if client is not None else None
+        self.all = [self.account, self.pair, *([self.address] if self.address is not None else [])]
+        self.forgiven = [self.account, *([self.address] if self.address is not None else [])]
+        """What a right password takes the client's own failures off."""
+
+
+def _too_many(reason: str, wait: timedelta) -> TooManyTries:
+    what = {
+        "sign_in": "too many failed sign-ins",
+        "sign_up": "too many accounts were made from this network",
+        "code": "too many wrong enrolment codes",
+    }[reason]
+    return TooManyTries(f"{what}; try again in {wait_words(wait)}", reason=reason, wait=wait)
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -89,8 +89,6 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     exam_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -188,6 +186,22 @@ class PasswordResetRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failed_tries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ThrottleRow(Base):
+    """How many tries were counted against one key (a username, a client address, both) and when
+    the last was: what :mod:`learning.throttle` needs to say how long the next try waits.
+
+    The key is stored only as a SHA-256 digest of its kind and value, so usernames and addresses
+    typed by anyone take a fixed room. Rows unused for a day are deleted as new tries come in.
+    """
+
+    __tablename__ = "throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class AuditRow(Base):
@@ -310,5 +324,6 @@ __all__ = [
     "QuestionSnapshotRow",
     "ReviewCardRow",
     "ReviewLogRow",
+    "ThrottleRow",
     "UserRow",
 ]

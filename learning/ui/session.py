@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from learning.store import User
+from learning.throttle import client_address as address_of
 from learning.ui import services
 
 USER_KEY = "user_id"
@@ -43,6 +44,18 @@ def sign_in(user: User) -> None:
 def sign_out() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+
+
+def client_address() -> str:
+    """The address this browser connects from, as the sign-in throttles count it (the proxy's
+    ``X-Forwarded-For`` entry when ``LEARNING_TRUST_FORWARDED_FOR`` is set)."""
+    trusted = services.settings().trust_forwarded_for
+    forwarded = st.context.headers.get("X-Forwarded-For") if trusted else None
+    peer = st.context.ip_address
+    # Only a string is an address (Streamlit's headless test harness hands back a stand-in object).
+    return address_of(
+        peer if isinstance(peer, str) else None, forwarded if isinstance(forwarded, str) else None, trust_forwarded_for=trusted
+    )
 
 
 def sso_configured() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -118,3 +120,21 @@ def test_classes_tables_come_and_go_with_their_migration(store, learner, instruc
     assert (mine.enrolment_open, mine.exam_date, mine.members) == (True, None, 1)
     assert [a.voided for a in store.attempts.history(learner, learner.id)] == [False]
     assert store.attempts.history(learner, learner.id)[0].id == attempt.id
+
+
+def test_throttles_come_and_go_with_their_migration(store, learner) -> None:
+    """0005 replaces the lockout columns of ``users`` with the ``throttles`` table; going back to
+    0004 brings the columns back (no account locked) and keeps every account."""
+    from learning.errors import SignInError
+    from tests.conftest import NOW
+    from tests.store.conftest import PASSWORD
+
+    with contextlib.suppress(SignInError):
+        store.accounts.sign_in("sam", "not the password", now=NOW, client="192.0.2.1")
+    store.db.downgrade("0004")
+    assert "throttles" not in inspect(store.db.writer).get_table_names()
+    columns = {c["name"] for c in inspect(store.db.writer).get_columns("users")}
+    assert {"failed_sign_ins", "locked_until"} <= columns
+    store.db.upgrade()
+    assert _differences(store.db) == []
+    assert store.accounts.sign_in("sam", PASSWORD, now=NOW, client="192.0.2.1") == learner

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from learning.errors import AccountError, SignInError
+from learning.errors import AccountError, SignInError, TooManyTries
 from learning.store import Role
 from learning.store.accounts import MIN_PASSWORD
+from learning.throttle import wait_words
 from learning.ui import nav, services, session
 from learning.wording import sentence
+
+PASSWORD_RULE = (
+    f"At least {MIN_PASSWORD} characters, not containing your username, and not a common password: "
+    "a few unrelated words, such as a short sentence only you would write, make a strong one."
+)
 
 
 def render() -> None:
@@ -39,7 +45,10 @@ def _sign_in() -> None:
             st.error("Enter your username and password.")
             return
         try:
-            user = services.store().accounts.sign_in(username, password, now=services.now())
+            user = services.store().accounts.sign_in(username, password, now=services.now(), client=session.client_address())
+        except TooManyTries as error:
+            st.error(_wait_message(error))
+            return
         except SignInError as error:
             messages = {
                 "wrong_password": "Wrong username or password. Check both and try again.",
@@ -50,13 +59,24 @@ def _sign_in() -> None:
         _enter(user)
 
 
+def _wait_message(error: TooManyTries) -> str:
+    """When to try again, in plain words, and what else helps."""
+    when = f"Try again in {wait_words(error.wait)}"
+    return {
+        "sign_in": f"Too many sign-ins failed from this device or for this username. {when}. "
+        "If you forgot your password, ask your instructor for a reset code.",
+        "sign_up": f"Too many accounts were made from this network just now. {when}, or ask your instructor.",
+        "code": f"Too many wrong enrolment codes. {when}, and check the code with your instructor.",
+    }.get(error.reason, f"Too many tries. {when}.")
+
+
 def _reset() -> None:
     """A new password with the one-time code an instructor gave (learners have no email here)."""
     st.caption("Forgot your password? Ask your instructor for a reset code, then choose a new password here.")
     with st.form("reset"):
         username = st.text_input("Your username", autocomplete="username", key="reset-username")
         code = st.text_input("Reset code", max_chars=20, help="Twelve letters and digits, such as ABCD-EFGH-JKMN.")
-        rule = f"At least {MIN_PASSWORD} characters, not containing your username."
+        rule = PASSWORD_RULE
         password = st.text_input("New password", type="password", autocomplete="new-password", help=rule)
         again = st.text_input("Type the new password again", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Set my new password", type="primary")
@@ -68,7 +88,10 @@ def _reset() -> None:
             st.error("The two passwords differ. Type them again.")
             return
         try:
-            user = services.store().accounts.reset_password(username, code, password, now=services.now())
+            user = services.store().accounts.reset_password(username, code, password, now=services.now(), client=session.client_address())
+        except TooManyTries as error:
+            st.error(_wait_message(error))
+            return
         except AccountError as error:
             st.error(sentence(str(error)))
             return
@@ -95,7 +118,7 @@ def _sign_up() -> None:
             "Choose a password",
             type="password",
             autocomplete="new-password",
-            help=f"At least {MIN_PASSWORD} characters, not containing your username.",
+            help=PASSWORD_RULE,
         )
         again = st.text_input("Type the password again", type="password", autocomplete="new-password")
         code = st.text_input(
@@ -108,8 +131,17 @@ def _sign_up() -> None:
             return
         try:
             user = services.store().accounts.create(
-                username, password, role=Role.LEARNER, now=services.now(), display_name=name or None, enrolment_code=code.strip() or None
+                username,
+                password,
+                role=Role.LEARNER,
+                now=services.now(),
+                display_name=name or None,
+                enrolment_code=code.strip() or None,
+                client=session.client_address(),
             )
+        except TooManyTries as error:
+            st.error(_wait_message(error))
+            return
         except AccountError as error:
             st.error(sentence(str(error)))
             return

@@ -177,7 +177,7 @@ def _settings(user: User, cohort: Cohort) -> None:
     now = services.now()
     st.subheader("Enrolment")
     if cohort.enrolment_open:
-        st.markdown("Learners join by typing this code when they create their account (or on their course map):")
+        st.markdown("Learners join by typing this code when they create their account:")
     else:
         st.warning("Enrolment is closed: the code admits nobody new. Learners already in the class stay.", icon=":material/lock:")
     st.code(cohort.code, language=None)

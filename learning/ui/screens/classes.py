@@ -29,6 +29,8 @@ STATUS_ICONS = {
     ClassStatus.PASSED: ":blue[:material/workspace_premium:]",
 }
 
+_CREATED = "class-created"
+
 
 def render() -> None:
     user = session.require_user(instructor=True)
@@ -39,6 +41,9 @@ def render() -> None:
         _learner_page(user, class_id, learner_id)
         return
     st.title("Classes")
+    created = st.session_state.pop(_CREATED, None)
+    if created is not None:  # a class just made is shown at once (set before the list is drawn: the list keeps its choice)
+        st.session_state["class-choice"] = created
     cohorts = store.accounts.cohorts(user)
     if not cohorts:
         st.info("You have no classes yet. Make one below, then give its enrolment code to your learners.")
@@ -243,7 +248,7 @@ def _new_class(user: User) -> None:
             except AccountError as error:
                 st.error(sentence(str(error)))
             else:
-                st.query_params["class"] = str(made.id)
+                st.session_state[_CREATED] = made.id
                 st.rerun()
 
 
@@ -379,6 +384,7 @@ def _actions(user: User, cohort: Cohort, learner: User) -> None:
     else:
         extra = store.classes.extra_attempts(user, cohort.id, learner.id)
         titles = {q.id: f"{q.title} ({q.attempts_allowed} allowed{f', +{extra[q.id]} granted' if q.id in extra else ''})" for q in limited}
+        granted = st.session_state.pop(f"granted-{learner.id}", None)  # kept over the run that redraws the list with the grant
         with st.form(f"grant-{learner.id}", clear_on_submit=True):
             quiz_id = st.selectbox("Quiz", list(titles), format_func=titles.__getitem__)
             reason = st.text_input("Reason (kept in the audit log)", max_chars=300, key=f"grant-reason-{learner.id}")
@@ -389,7 +395,12 @@ def _actions(user: User, cohort: Cohort, learner: User) -> None:
                     st.error(sentence(str(error)))
                 else:
                     title = titles[quiz_id].rsplit(" (", 1)[0]
-                    st.success(f"{plain_text(learner.display_name)} can now start one more attempt at {plain_text(title)}.")
+                    st.session_state[f"granted-{learner.id}"] = (
+                        f"{plain_text(learner.display_name)} can now start one more attempt at {plain_text(title)}."
+                    )
+                    st.rerun()
+            if granted:
+                st.success(granted)
 
     st.subheader("Password reset code")
     st.caption(

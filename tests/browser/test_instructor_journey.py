@@ -9,6 +9,7 @@ the README's screenshots of the bank and the editor (``docs/screenshots/``) are 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from playwright.sync_api import Locator, expect
 
 from learning import load_course
 from learning.questions import Pool
+from learning.ui.nav import PAGES, TEACH
 from learning.zones import shown, to_utc
 from tests.browser.conftest import ARTIFACTS, serve
 from tests.browser.driver import Learner
@@ -65,21 +67,32 @@ DATABASES = {"desktop": "sqlite", "phone": "postgresql"}
 database serves the whole instructor's side once."""
 
 
-@pytest.fixture
-def server(chromium, tmp_path, request) -> Iterator[Server]:
-    """The app on a fresh database and a copy of the course folders, which the journey writes to."""
+@contextlib.contextmanager
+def serve_a_copy(tmp_path: Path, viewport: str, *, before: Callable[[Server], None] | None = None) -> Iterator[Server]:
+    """The app on a fresh database (the viewport's, from :data:`DATABASES`) and a copy of the
+    course folders; ``before`` is given the records and folders (no address yet) to fill them
+    before the app starts."""
     lessons, bank = tmp_path / "lessons", tmp_path / "quiz_bank"
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quiz_bank", bank)
     database_url = f"sqlite:///{tmp_path / 'records.db'}"
-    if DATABASES[request.node.callspec.params["viewport"]] == "postgresql":
+    if DATABASES[viewport] == "postgresql":
         database_url = os.environ.get(PG_ENV) or ""
         if not database_url:
             skip_or_fail(f"the phone journey keeps its records in PostgreSQL and needs {PG_ENV} (a database it may wipe)")
         reset_postgres(database_url)
+    if before is not None:
+        before(Server("", database_url, lessons, bank))
     settings = {"LEARNING_LESSONS_DIR": str(lessons), "LEARNING_BANK_DIR": str(bank), "LEARNING_DATABASE_URL": database_url}
     with serve(tmp_path, **settings) as url:
         yield Server(url, database_url, lessons, bank)
+
+
+@pytest.fixture
+def server(chromium, tmp_path, request) -> Iterator[Server]:
+    """The app on a fresh database and a copy of the course folders, which the journey writes to."""
+    with serve_a_copy(tmp_path, request.node.callspec.params["viewport"]) as server:
+        yield server
 
 
 def _add_instructor(server: Server, username: str) -> None:
@@ -94,11 +107,15 @@ def _add_instructor(server: Server, username: str) -> None:
     )
 
 
+TEACH_PAGES = {d.title for d in PAGES if d.section == TEACH and not d.hidden}
+"""The instructor's pages listed under "Teach" in the navigation."""
+
+
 class Instructor(Learner):
     """The driver, with the instructor's pages (under "Teach" in the top bar on a desktop)."""
 
     def go(self, name: str) -> None:
-        if not self.phone and name in ("Classes", "Quizzes", "Question bank", "Course files"):
+        if not self.phone and name in TEACH_PAGES:
             self.idle()
             self.page.locator("[data-testid='stTopNavSection']").filter(has_text="Teach").first.click()
             link = self.page.get_by_role("link", name=name, exact=True).or_(
@@ -180,16 +197,17 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     # Two classes, each with its enrolment code.
     app.go("Classes")
     codes = {}
+    new_class = page.locator("[data-testid='stExpander']").filter(has_text="New class")
     for name in ("Tuesday evening class", "Saturday class"):
         if not app.textbox("New class name").is_visible():
-            app.click(page.locator("[data-testid='stExpander'] summary").filter(has_text="New class"))
+            app.click(new_class.get_by_text("New class", exact=True))
         app.textbox("New class name").fill(name)
         app.click(app.button("Create class"))
-        # The new class opens, empty, with its enrolment code in bold.
-        empty = page.locator("[data-testid='stAlert']").filter(has_text="No learner has joined yet")
-        expect(empty).to_be_visible()
-        expect(page.get_by_text(f"{name} · 0 learners")).to_be_visible()
-        codes[name] = empty.locator("strong").inner_text().strip()
+        expect(page.get_by_role("combobox", name="Class")).to_have_value(re.compile(rf"^{re.escape(name)} "))
+        app.click(page.get_by_role("tab", name="Class settings"))
+        code = page.get_by_role("tabpanel", name="Class settings").locator("code")
+        expect(code).to_be_visible()
+        codes[name] = code.inner_text().strip()
     look("classes")
 
     # The question bank: a new matching question in the first lesson.

@@ -107,12 +107,14 @@ def test_an_instructor_opens_a_learner_and_grants_an_extra_attempt_they_then_use
     app.run()
     message = app.at.success[0].value
     assert message == f"Sam Rivera can now start one more attempt at {plain_text('Unit test: Techniques')}."
+    assert "Unit test: Techniques (3 allowed, +1 granted)" in next(s for s in app.at.selectbox if s.label == "Quiz").options
     log = app.at.dataframe[-1].value
     assert list(log["What"]) == ["extra attempt granted"] and list(log["Why"]) == ["ill on the day of the test"]
 
     as_learner = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     as_learner.session_state["user_id"] = sam.id
     as_learner.run()
+    assert "20 questions · pass mark 80% · 1 of 4 attempts left" in [c.value for c in as_learner.caption]  # the course map counts the grant
     as_learner.switch_page("learning/ui/views/quiz.py")
     as_learner.query_params["quiz"] = QUIZ
     as_learner.run()

@@ -233,6 +233,10 @@ def test_instructors_see_classes_and_problems(app) -> None:
     next(b for b in app.at.button if b.label == "Create class").click()
     app.run()
     assert "**Monday evening** · 0 learners" in [m.value for m in app.at.markdown]
+    app.text_input("New class name").input("Saturday")
+    next(b for b in app.at.button if b.label == "Create class").click()
+    app.run()
+    assert "**Saturday** · 0 learners" in [m.value for m in app.at.markdown]  # the new class, not the one shown before
     app.open("course_files")
     assert app.at.success[0].value == "Every lesson, question and quiz loads without a problem."
 

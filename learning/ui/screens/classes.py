@@ -29,7 +29,6 @@ STATUS_ICONS = {
     ClassStatus.PASSED: ":blue[:material/workspace_premium:]",
 }
 
-
 _CREATED = "class-created"
 
 
@@ -386,6 +385,7 @@ def _actions(user: User, cohort: Cohort, learner: User) -> None:
     else:
         extra = store.classes.extra_attempts(user, cohort.id, learner.id)
         titles = {q.id: f"{q.title} ({q.attempts_allowed} allowed{f', +{extra[q.id]} granted' if q.id in extra else ''})" for q in limited}
+        granted = st.session_state.pop(f"granted-{learner.id}", None)  # kept over the run that redraws the list with the grant
         with st.form(f"grant-{learner.id}", clear_on_submit=True):
             quiz_id = st.selectbox("Quiz", list(titles), format_func=titles.__getitem__)
             reason = st.text_input("Reason (kept in the audit log)", max_chars=300, key=f"grant-reason-{learner.id}")
@@ -396,7 +396,12 @@ def _actions(user: User, cohort: Cohort, learner: User) -> None:
                     st.error(sentence(str(error)))
                 else:
                     title = titles[quiz_id].rsplit(" (", 1)[0]
-                    st.success(f"{plain_text(learner.display_name)} can now start one more attempt at {plain_text(title)}.")
+                    st.session_state[f"granted-{learner.id}"] = (
+                        f"{plain_text(learner.display_name)} can now start one more attempt at {plain_text(title)}."
+                    )
+                    st.rerun()
+            if granted:
+                st.success(granted)
 
     st.subheader("Password reset code")
     st.caption(

@@ -132,8 +132,8 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, now: datetime, zone: tup
         facts = [f"{quiz.question_count or 'All'} questions", f"pass mark {round(quiz.pass_mark * 100)}%"]
         if quiz.time_limit_minutes:
             facts.append(f"{quiz.time_limit_minutes} minutes")
-        if quiz.attempts_allowed:
-            facts.append(f"{standing.attempts_left} of {quiz.attempts_allowed} attempts left")
+        if standing.attempts_allowed:  # the quiz's own, plus any extra attempt an instructor granted
+            facts.append(f"{standing.attempts_left} of {standing.attempts_allowed} attempts left")
         st.caption(" · ".join(facts))
         if quiz.closes_at is not None and window is Window.OPEN:
             st.badge(f"Due {shown(quiz.closes_at, *zone)}", color="orange", icon=":material/event:")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,22 +14,11 @@ import learning.store.accounts as accounts
 from learning import load_course
 from learning.__main__ import main
 from learning.item_report import QUESTION_COLUMNS
-from learning.quiz import QuizSpec
 from learning.store import Role, Store
 from tests.conftest import NOW
+from tests.store.item_data import SC, take, two_classes
 
-SC, TF, NUM = "sample-single-choice", "sample-true-false", "sample-numeric"
 PASSWORD = "a long enough password"
-
-
-def _take(store: Store, user, *, single: str, true_false: bool, hours: float, minute: int = 0) -> None:
-    spec = QuizSpec.model_validate({"id": "goals-practice", "title": "Goals practice", "lessons": ["goals"], "shuffle_questions": False})
-    at = NOW + timedelta(minutes=minute)
-    attempt = store.attempts.start(user, spec, now=at)
-    store.attempts.answer(user, attempt.id, SC, {"type": "single_choice", "option": single}, now=at)
-    store.attempts.answer(user, attempt.id, TF, {"type": "true_false", "value": true_false}, now=at)
-    store.attempts.answer(user, attempt.id, NUM, {"type": "numeric", "value": hours}, now=at)
-    store.attempts.submit(user, attempt.id, now=at + timedelta(seconds=30))
 
 
 @pytest.fixture
@@ -44,18 +32,8 @@ def records(tmp_path, course_dirs, monkeypatch) -> list[str]:
     course = load_course(lessons_dir=lessons, bank_dir=bank)
     store = Store.open(url, course=lambda: course)
     teacher = store.accounts.create("teacher", PASSWORD, role=Role.INSTRUCTOR, now=NOW)
-    a = store.accounts.create_cohort(teacher, "Class A", now=NOW)
-    b = store.accounts.create_cohort(teacher, "=B", now=NOW)
-    plan = [("b", True, 500), ("b", True, 500), ("b", True, 500), ("a", True, 0), ("a", False, 0), ("a", False, 0)]
-    for n, (single, true_false, hours) in enumerate(plan):
-        user = store.accounts.create(f"learner-a{n}", PASSWORD, role=Role.LEARNER, now=NOW)
-        store.accounts.join_cohort(user, a.code, now=NOW)
-        _take(store, user, single=single, true_false=true_false, hours=hours)
-    for n in range(2):
-        user = store.accounts.create(f"learner-b{n}", PASSWORD, role=Role.LEARNER, now=NOW)
-        store.accounts.join_cohort(user, b.code, now=NOW)
-        _take(store, user, single="a", true_false=True, hours=500)
-    _take(store, user, single="c", true_false=False, hours=0, minute=5)  # a worse second attempt
+    _, _, second = two_classes(store, teacher, PASSWORD, second="=B")
+    take(store, second[-1], single="c", true_false=False, hours=0, minute=5)  # a worse second attempt
     store.close()
     return ["--lessons", str(lessons), "--bank", str(bank)]
 

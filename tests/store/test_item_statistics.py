@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from learning.errors import AccessDenied
 from learning.quiz import WhichAttempts
 from learning.store import COMMAND_LINE, Role
 from tests.conftest import NOW
-from tests.store.conftest import PASSWORD, practice_spec
-
-SC, TF, NUM = "sample-single-choice", "sample-true-false", "sample-numeric"
-
-
-def _take(store, user, *, single: str, true_false: bool, hours: float, minute: int = 0) -> None:
-    spec = practice_spec()
-    at = NOW + timedelta(minutes=minute)
-    attempt = store.attempts.start(user, spec, now=at)
-    store.attempts.answer(user, attempt.id, SC, {"type": "single_choice", "option": single}, now=at)
-    store.attempts.answer(user, attempt.id, TF, {"type": "true_false", "value": true_false}, now=at)
-    store.attempts.answer(user, attempt.id, NUM, {"type": "numeric", "value": hours}, now=at)
-    store.attempts.submit(user, attempt.id, now=at + timedelta(seconds=30))
+from tests.store.conftest import PASSWORD
+from tests.store.item_data import SC, TF, two_classes
+from tests.store.item_data import take as _take
 
 
 @pytest.fixture
 def classes(store, instructor):
-    """Class A: six learners, the three strongest of whom pick the same wrong option; class B: two who get all right."""
-    a = store.accounts.create_cohort(instructor, "Class A", now=NOW)
-    b = store.accounts.create_cohort(instructor, "Class B", now=NOW)
-    plan = [("b", True, 500), ("b", True, 500), ("b", True, 500), ("a", True, 0), ("a", False, 0), ("a", False, 0)]
-    for n, (single, true_false, hours) in enumerate(plan):
-        user = store.accounts.create(f"learner-a{n}", PASSWORD, role=Role.LEARNER, now=NOW)
-        store.accounts.join_cohort(user, a.code, now=NOW)
-        _take(store, user, single=single, true_false=true_false, hours=hours)
-    for n in range(2):
-        user = store.accounts.create(f"learner-b{n}", PASSWORD, role=Role.LEARNER, now=NOW)
-        store.accounts.join_cohort(user, b.code, now=NOW)
-        _take(store, user, single="a", true_false=True, hours=500)
+    a, b, _ = two_classes(store, instructor, PASSWORD)
     return a, b
 
 

@@ -19,11 +19,6 @@ def snap(value: float) -> float:
     return min(ALLOWED, key=lambda allowed: (abs(allowed - value), -allowed))
 
 
-def is_allowed(value: float) -> bool:
-    """Whether Moodle accepts ``value`` as it is (within a millionth, as Moodle compares)."""
-    return abs(snap(value) - value) <= TOLERANCE
-
-
 def as_percent(value: float) -> str:
     """A fraction as Moodle writes a percentage: ``0.3333333`` → ``33.33333``, ``1`` → ``100``."""
     return f"{value * 100:.5f}".rstrip("0").rstrip(".")

@@ -11,6 +11,7 @@ command line may ask about everyone. An attempt an instructor voided is left out
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -68,7 +69,7 @@ class Statistics:
         self.db = database
         self.accounts = accounts
         self.course = course
-        self._cache: OrderedDict[tuple[Any, ...], StatisticsReport] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], tuple[weakref.ref[Course], StatisticsReport]] = OrderedDict()
         self._lock = threading.Lock()
 
     def report(
@@ -100,15 +101,15 @@ class Statistics:
                 attempts = attempts.where(AttemptRow.user_id.in_(learners))
             submitted = attempts.subquery()
             stamp = session.execute(select(func.count(), func.max(submitted.c.submitted_at))).one()
-            key = (quiz_id, cohort_id, chosen_which, _actor_key(actor), stamp[0], stamp[1], id(course))
+            key = (quiz_id, cohort_id, chosen_which, _actor_key(actor), stamp[0], stamp[1])
             with self._lock:
                 cached = self._cache.get(key)
-                if cached is not None:
+                if cached is not None and cached[0]() is course:  # the same course as loaded then (a bank edit reloads it)
                     self._cache.move_to_end(key)
-                    return cached
+                    return cached[1]
             report = self._compute(session, course, quiz_id, cohort_id, chosen_which, attempts)
         with self._lock:
-            self._cache[key] = report
+            self._cache[key] = (weakref.ref(course), report)
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return report

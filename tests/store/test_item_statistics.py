@@ -100,3 +100,13 @@ def test_a_class_is_named_by_its_id_or_its_name(store, classes) -> None:
         assert cohort_named(session, str(a.id)) == a.id
         assert cohort_named(session, "999") is None
         assert cohort_named(session, "Class Z") is None
+
+
+def test_a_report_is_worked_out_again_when_the_course_is_reloaded(store, instructor, classes) -> None:
+    import dataclasses
+
+    a, _ = classes
+    first = store.statistics.report(instructor, "goals-practice", cohort_id=a.id)
+    loaded = store.statistics.course()
+    store.statistics.course = lambda: dataclasses.replace(loaded)  # as after a bank edit: a new course object
+    assert store.statistics.report(instructor, "goals-practice", cohort_id=a.id) is not first

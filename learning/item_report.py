@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from learning import render
 from learning.questions import dump_question
 from learning.quiz import GradingMethod, QuizKind, QuizSpec, WhichAttempts
 from learning.statistics import FEW_ATTEMPTS, OptionAnalysis, OptionFigure, QuestionStatistics, QuizStatistics, flags, option_flags
@@ -115,9 +116,8 @@ def quiz_figures(quiz: QuizStatistics) -> list[QuizFigure]:
 
 
 def first_words(text: str, words: int = PROMPT_WORDS) -> str:
-    """The first ``words`` words of ``text`` on one line, with an ellipsis when there are more."""
-    split = text.split()
-    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+    """The first words of a prompt, as the question table shows it (see :func:`learning.render.first_words`)."""
+    return render.first_words(text, words)
 
 
 def _percent(value: float | None) -> float | None:

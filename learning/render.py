@@ -26,6 +26,8 @@ MEDIA_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\((?P<source>media/[A-Za-z0-9
 _IN_PRACTICE = re.compile(r"^\*\*In practice:?\*\*:?\s*", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark: each can be backslash-escaped
 WORD_JOINER = "\u2060"  # invisible; after a colon it keeps ":name:" from being read as an emoji or icon shortcode
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped mark
+_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)(?<!\\)\1")  # *emphasis*, **strong**, _emphasis_
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,11 @@ def plain_text(text: str) -> str:
     """
     one_line = " ".join(text.split())
     return _PUNCTUATION.sub(lambda mark: "\\" + mark[0] + (WORD_JOINER if mark[0] == ":" else ""), one_line)
+
+
+def first_words(text: str, limit: int) -> str:
+    """The first ``limit`` words of Markdown ``text`` on one line, with "…" when there are more
+    (emphasis marks and backslash escapes dropped: ``**tapping**`` reads ``tapping`` and
+    ``\\<b\\>`` reads ``<b>``, shown as text, never as HTML)."""
+    words = _ESCAPED.sub(r"\1", _EMPHASIS.sub(r"\2", text)).split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")

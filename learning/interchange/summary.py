@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from learning import render
 from learning.interchange.model import Format, ImportReport
 
 FORMAT_NAMES = {Format.GIFT: "GIFT", Format.MOODLE_XML: "Moodle XML", Format.CSV: "CSV"}
@@ -19,19 +20,12 @@ PROMPT_WORDS = 12
 """How many words of a prompt the preview shows."""
 
 _FILE_NAME_PART = re.compile(r"[^a-z0-9]+")
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NAMED_FILTERS = ("lesson", "objective", "type", "status", "tag")
 
 
-_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)(?<!\\)\1")
-
-
 def first_words(text: str, limit: int = PROMPT_WORDS) -> str:
-    """The first ``limit`` words of Markdown ``text`` on one line, with "…" when there are more
-    (emphasis marks and backslash escapes dropped: ``**tapping**`` reads ``tapping`` and
-    ``\\<b\\>`` reads ``<b>``, shown as text, never as HTML)."""
-    words = _ESCAPED.sub(r"\1", _EMPHASIS.sub(r"\2", text)).split()
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+    """The first ``limit`` words of a prompt, as the preview shows it (see :func:`learning.render.first_words`)."""
+    return render.first_words(text, limit)
 
 
 def preview_rows(report: ImportReport) -> list[dict[str, object]]:

@@ -82,10 +82,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(script: Path, folder: Path, env: dict) -> tuple[subprocess.Popen, str]:
+def serve(script: Path, folder: Path, env: dict, *options: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"],
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true", *options],
         cwd=folder,
         env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
@@ -125,8 +125,12 @@ def main() -> None:
         (folder / "floor.py").write_text(FLOOR)
         app, app_url = serve(ROOT / "streamlit_app.py", folder, {"LEARNING_DATABASE_URL": url})
         floor, floor_url = serve(folder / "floor.py", folder, {})
+        # The app turns off Streamlit's full garbage collection after every run (.streamlit/config.toml);
+        # the floor is timed both ways, so the ratio does not rest on that setting alone.
+        bare, bare_url = serve(folder / "floor.py", folder, {}, "--runner.postScriptGC", "false")
         app_times: list[float] = []
         floor_times: list[float] = []
+        bare_times: list[float] = []
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -153,20 +157,23 @@ def main() -> None:
                             break
                         following.click()
                         expect(driver.question_box(question.id)).to_have_count(0)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(floor_url)
-                for click in range(1, args.samples + 1):
-                    page.get_by_text("First" if click % 2 else "Second", exact=True).click()
-                    page.wait_for_timeout(150)
-                    floor_times.append(timed_click(page, page.get_by_role("button", name="Check"), f"Feedback {click} for"))
+                for times, address in ((floor_times, floor_url), (bare_times, bare_url)):
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    page.goto(address)
+                    for click in range(1, args.samples + 1):
+                        page.get_by_text("First" if click % 2 else "Second", exact=True).click()
+                        page.wait_for_timeout(150)
+                        times.append(timed_click(page, page.get_by_role("button", name="Check"), f"Feedback {click} for"))
                 browser.close()
         finally:
-            for process in (app, floor):
+            for process in (app, floor, bare):
                 process.terminate()
                 process.wait(timeout=20)
     print(summary("app, full bank, learner with 5,000 answers", app_times))
     print(summary("floor, one radio and one button", floor_times))
+    print(summary("floor without the collection after each run", bare_times))
     print(f"ratio of medians: {statistics.median(app_times) / statistics.median(floor_times):.2f}x")
+    print(f"ratio to the floor without the collection: {statistics.median(app_times) / statistics.median(bare_times):.2f}x")
 
 
 if __name__ == "__main__":

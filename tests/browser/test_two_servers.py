@@ -12,14 +12,12 @@ too. nginx runs from its own prefix, configuration and pid file in a temporary f
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
@@ -38,12 +36,11 @@ from tests.browser.conftest import _free_port, screenshot_folder
 from tests.browser.driver import Learner
 from tests.browser.test_instructor_journey import Instructor
 from tests.conftest import ROOT, skip_or_fail
+from tests.nginx import ROUTE_COOKIE, nginx_path, running_nginx
 from tests.store.conftest import PG_ENV, reset_postgres
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
-SITE = ROOT / "deploy" / "nginx-site.conf"
-ROUTE_COOKIE = "learning_route"
 PASSWORD = "a long enough password"
 DESKTOP = {"width": 1280, "height": 900}
 ANSWERED = 3
@@ -55,38 +52,6 @@ needs_server_side_sessions = pytest.mark.xfail(
 )
 """The one step that waits for server-side sessions (the cookie ``learning_session``): remove
 this mark when they are merged, and the step must pass."""
-
-
-def nginx_path() -> str | None:
-    found = shutil.which("nginx")
-    if found:
-        return found
-    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-
-
-def site_config(front: int, ports: dict[str, int]) -> str:
-    """The shipped site file with the test's addresses: nginx on ``front``, route 1 and route 2 on
-    their ports (the file says 8501 and 8502), all on 127.0.0.1."""
-    shipped = SITE.read_text()
-    assert shipped.count("listen 80;") == 1 and "8501" in shipped and "8502" in shipped, "the site file changed its addresses"
-    config = shipped.replace("listen 80;", f"listen 127.0.0.1:{front};")
-    return re.sub(r"850([12])", lambda match: str(ports[match.group(1)]), config)
-
-
-def main_config(prefix: Path) -> str:
-    """An nginx.conf of nginx's own for the test: its pid, logs and temporary files in ``prefix``."""
-    temporary = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""
-worker_processes 1;
-pid {prefix / "nginx.pid"};
-error_log {prefix / "error.log"} info;
-events {{ worker_connections 512; }}
-http {{
-    access_log {prefix / "access.log"};
-    {temporary}
-    include {prefix / "learning.conf"};
-}}
-"""
 
 
 def _wait_healthy(url: str, *, alive, what: str, log: Path) -> None:
@@ -173,31 +138,6 @@ def route_of(context: BrowserContext) -> str | None:
     return next((c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE), None)
 
 
-@contextlib.contextmanager
-def running_nginx(front: int, ports: dict[str, int]) -> Iterator[str]:
-    """nginx in the foreground of a child process, with its own prefix, on 127.0.0.1:``front``."""
-    binary = nginx_path()
-    assert binary is not None
-    # Its own folder, readable by the worker (which runs as "nobody" when the tests run as root).
-    prefix = Path(tempfile.mkdtemp(prefix="learning-nginx-"))
-    prefix.chmod(0o755)
-    (prefix / "learning.conf").write_text(site_config(front, ports))
-    (prefix / "nginx.conf").write_text(main_config(prefix))
-    command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, f"nginx refuses the configuration:\n{checked.stderr}"
-    process = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        yield str(prefix)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(prefix, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def school(chromium, tmp_path_factory) -> Iterator[School]:
     if nginx_path() is None:
@@ -231,7 +171,7 @@ def school(chromium, tmp_path_factory) -> Iterator[School]:
         for route in school.servers:
             school.wait(route)
         with running_nginx(front, {route: server.port for route, server in school.servers.items()}) as prefix:
-            _wait_healthy(school.url, alive=lambda: True, what="nginx", log=Path(prefix) / "error.log")
+            _wait_healthy(school.url, alive=lambda: True, what="nginx", log=prefix / "error.log")
             yield school
     finally:
         school.stop_all()

@@ -11,12 +11,19 @@ the screens can say that nothing was saved instead of failing.
 Opening an existing SQLite file checks it first: a file that is empty (0 bytes) though it
 exists, or that fails SQLite's ``PRAGMA quick_check``, raises
 :class:`~learning.errors.DamagedDatabase` naming the file. A new path is created as usual.
+
+Migrations run under a lock, so several app servers started together on one database bring the
+schema up once: the first takes the lock and migrates, the others wait, then find nothing to do.
+PostgreSQL's advisory lock (:data:`MIGRATION_LOCK`) is held by a connection and let go if its
+server dies; a SQLite file is guarded by a lock file in the system's temporary folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +32,8 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Select, create_engine, event
+from filelock import FileLock
+from sqlalchemy import Connection, Engine, Select, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -47,6 +55,8 @@ server is busy (rather than hanging while requests pile up)."""
 OVERFLOW = 5
 """PostgreSQL: connections opened beyond the pool's size, as a multiple of it, before anyone waits."""
 BUSY = "the server is too busy to save this right now; nothing was saved, so try again in a moment"
+MIGRATION_LOCK = 0x4C524E47  # "LRNG", within the 32 bits pg_locks shows as objid
+"""The key of PostgreSQL's advisory lock that one migration at a time holds, on any server."""
 RESTORE = "Restore it from a backup (see the README), or move it aside to start again with no records"
 
 
@@ -193,11 +203,36 @@ class Database:
         Raises:
             StorageUnavailable: the database cannot be reached or written.
         """
-        with _reachable():
+        with _reachable(), self.migration_lock():
             command.upgrade(self.alembic_config(), revision)
 
+    @contextlib.contextmanager
+    def migration_lock(self) -> Iterator[None]:
+        """Hold the lock that lets one migration at a time run on this database, waiting for it.
+
+        On PostgreSQL a session-level advisory lock (``pg_advisory_lock``) on a connection of its
+        own: every app server and command on the database shares it, and it goes with the
+        connection if the process dies. On SQLite a lock file in the system's temporary folder,
+        named after the database file; an in-memory database needs none.
+        """
+        if self.is_sqlite:
+            path = _sqlite_path(self.url)
+            if path is None:
+                yield
+                return
+            with _file_lock(path):
+                yield
+            return
+        with self.writer.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+
     def downgrade(self, revision: str) -> None:
-        command.downgrade(self.alembic_config(), revision)
+        with self.migration_lock():
+            command.downgrade(self.alembic_config(), revision)
 
     def dispose(self) -> None:
         self.reader.dispose()
@@ -229,6 +264,19 @@ def _sqlite_path(url: str) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def _file_lock(database: Path) -> FileLock:
+    """The migration lock of a SQLite file: outside the data folder, shared by every user (the app
+    and the command line may run as different users), like the bank's save locks."""
+    folder = Path(tempfile.gettempdir()) / "learning-migration-locks"
+    if not folder.is_dir():
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(parents=True)
+        with contextlib.suppress(PermissionError):
+            folder.chmod(0o1777)
+    key = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:24]
+    return FileLock(str(folder / f"{key}.lock"), mode=0o666)
 
 
 def _check_sqlite_file(path: Path) -> None:

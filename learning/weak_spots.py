@@ -21,14 +21,16 @@ and a priority:
 (When a question fits both *weak* and *new*, the higher priority wins.) Questions are then
 taken one at a time, the highest priority first; each question already taken on the same
 objective lowers the next one's priority by 15% (so a quiz leans on the weakest spots without
-being about one thing only), a tie goes to the lesson with fewer questions so far (so a new
-learner gets a spread across what they read) and then to a draw of the seed. Questions sharing
+being about one thing only). A tie goes to a question the learner has not yet got right, then
+to the lesson with fewer questions so far (so a new learner gets a spread across what they
+read), then to a draw of the seed. Questions sharing
 an exclusion group never come together. The picks are finally shuffled by the seed, so the
 missed questions are not all at the start.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import random
 from collections import Counter
@@ -140,6 +142,7 @@ class _Candidate:
     priority: float
     text: str
     objective: str | None
+    right_last_time: bool = False
 
 
 def _missed(wrong: int) -> str:
@@ -166,11 +169,11 @@ def _candidate(question: QuestionBase, history: History) -> _Candidate:
         options.append(_Candidate(question, Reason.WEAK, 1 + (1 - weakest.mastery), text, weakest.objective))
     if unpractised:
         options.append(_Candidate(question, Reason.NEW, 1.5, "New: not practised yet", unpractised[0]))
-    if options:
-        return max(options, key=lambda c: c.priority)
     if any(not m.mastered for m in known):
-        return _Candidate(question, Reason.FRESH, 0.75, "Right so far: once more to make it stick", focus)
-    return _Candidate(question, Reason.FRESH, 0.5, "Keeping a strong area fresh", focus)
+        options.append(_Candidate(question, Reason.FRESH, 0.75, "Right so far: once more to make it stick", focus))
+    options.append(_Candidate(question, Reason.FRESH, 0.5, "Keeping a strong area fresh", focus))
+    best = max(options, key=lambda c: c.priority)  # the first of equals: weak before new
+    return dataclasses.replace(best, right_last_time=record is not None)
 
 
 def _candidates(course: Course, history: History) -> list[_Candidate]:
@@ -206,6 +209,7 @@ def draw(course: Course, history: History, *, seed: int | str, count: int = DEFA
             pool,
             key=lambda c: (
                 round(c.priority * SPREAD ** on_objective[c.objective], 9),
+                not c.right_last_time,
                 -in_lesson[c.question.lesson],
                 tiebreak[c.question.id],
             ),

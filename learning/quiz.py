@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -79,13 +79,15 @@ class Window(enum.StrEnum):
 
 
 class QuizKind(enum.StrEnum):
-    """What a quiz is for. Checks and reviews are built by the engine, not read from files."""
+    """What a quiz is for. Checks, reviews and weak-spots quizzes are built by the engine, not
+    read from files."""
 
     PRACTICE = "practice"
     UNIT_TEST = "unit_test"
     FINAL_EXAM = "final_exam"
     CHECK = "check"  # a lesson's "Check your understanding" questions, answered in place
     REVIEW = "review"  # a spaced-review session of the questions due
+    WEAK_SPOTS = "weak_spots"  # practice picked for one learner's weak spots, each question with its reason
 
     @property
     def counts_as_a_quiz(self) -> bool:
@@ -235,6 +237,7 @@ class QuizSpec(BaseModel):
 
 
 REVIEW_ID = "spaced-review"
+WEAK_SPOTS_ID = "weak-spots"
 
 
 def check_spec(lesson_id: str, title: str) -> QuizSpec:
@@ -262,6 +265,29 @@ def review_spec() -> QuizSpec:
     )
 
 
+def weak_spots_spec(question_count: int) -> QuizSpec:
+    """A "Practise my weak spots" quiz of ``question_count`` questions, in the order
+    :func:`learning.weak_spots.draw` picked them, with feedback after each one.
+
+    The questions themselves are chosen per learner (see :mod:`learning.weak_spots`), so the spec
+    names no lessons: the store passes the picked questions in when it starts the attempt.
+    """
+    return QuizSpec(
+        id=WEAK_SPOTS_ID,
+        title="Practise my weak spots",
+        kind=QuizKind.WEAK_SPOTS,
+        description=(
+            "Questions picked for you: ones you missed, ones due for review, your weakest objectives and "
+            "what you have not practised yet, from the lessons you have read. Each question says why it was picked."
+        ),
+        question_count=question_count,
+        pools=[Pool.PRACTICE],
+        shuffle_questions=False,
+        pass_mark=0.8,
+        feedback_mode=FeedbackMode.PRACTICE,
+    )
+
+
 class DrawnQuestion(BaseModel):
     """A question as drawn into an attempt: enough to show and score it again exactly."""
 
@@ -274,6 +300,7 @@ class DrawnQuestion(BaseModel):
     objectives: list[str]
     option_order: list[str] = Field(default_factory=list, description="Option ids (choice questions) or choice ids (matching) as shown.")
     item_order: list[str] = Field(default_factory=list, description="Item ids as shown (matching and ordering).")
+    reason: str | None = Field(default=None, description="Why it was picked for this learner (a weak-spots quiz), as the learner reads it.")
 
 
 def eligible(spec: QuizSpec, questions: Iterable[QuestionBase]) -> list[QuestionBase]:
@@ -496,10 +523,18 @@ class Attempt(BaseModel):
     submitted_at: UtcDatetime | None = None
 
     @classmethod
-    def start(cls, spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str, now: datetime) -> Attempt:
-        """Assemble a new attempt at ``spec``; raises :class:`AssemblyError` when it cannot be filled."""
+    def start(
+        cls, spec: QuizSpec, questions: Iterable[QuestionBase], *, seed: int | str, now: datetime, reasons: Mapping[str, str] | None = None
+    ) -> Attempt:
+        """Assemble a new attempt at ``spec``; raises :class:`AssemblyError` when it cannot be filled.
+
+        ``reasons`` (question id to a sentence) says why each question was picked, kept with the
+        drawn question so the quiz shows it (a weak-spots quiz).
+        """
         now = _utc(now)
         drawn = assemble(spec, questions, seed=seed)
+        if reasons:
+            drawn = [d.model_copy(update={"reason": reasons[d.id]}) if d.id in reasons else d for d in drawn]
         deadline = now + spec.time_limit if spec.time_limit else None
         return cls(quiz_id=spec.id, seed=str(seed), feedback_mode=spec.feedback_mode, started_at=now, deadline=deadline, questions=drawn)
 

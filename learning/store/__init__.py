@@ -1,5 +1,5 @@
 """Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
-instructors' rosters, actions and audit log.
+instructors' rosters, actions and audit log, and each learner's weak-spots quiz.
 
 :class:`Store` wires the parts to one database::
 
@@ -24,6 +24,7 @@ from learning.store.exports import Exports
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
 from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
+from learning.store.weak_spots import WeakSpots
 
 
 class Store:
@@ -40,6 +41,7 @@ class Store:
         self.authoring = Authoring(database, self.accounts, course)
         self.statistics = Statistics(database, self.accounts, course)
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
+        self.weak_spots = WeakSpots(database, self.accounts, self.attempts, self.review, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -85,4 +87,5 @@ __all__ = [
     "Store",
     "StoredAttempt",
     "User",
+    "WeakSpots",
 ]

@@ -14,7 +14,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -185,12 +185,20 @@ class Attempts:
     # --- starting -----------------------------------------------------------------------
 
     def start(
-        self, actor: User, spec: QuizSpec, *, now: datetime, seed: str | None = None, questions: Sequence[QuestionBase] | None = None
+        self,
+        actor: User,
+        spec: QuizSpec,
+        *,
+        now: datetime,
+        seed: str | None = None,
+        questions: Sequence[QuestionBase] | None = None,
+        reasons: Mapping[str, str] | None = None,
     ) -> StoredAttempt:
         """Start (or resume) an attempt at ``spec`` for ``actor``.
 
         An unfinished attempt at the same quiz is returned instead of a new one; one past its
-        time limit is submitted first. ``questions`` defaults to the course's bank.
+        time limit is submitted first. ``questions`` defaults to the course's bank; ``reasons``
+        says why each question was picked (kept with the drawn question, shown above it).
 
         Raises:
             AttemptError: ``no_attempts_left`` when the spec's attempts are used up,
@@ -205,7 +213,7 @@ class Attempts:
             return unfinished[0]
         pool = list(questions) if questions is not None else self.course().questions
         seed = seed or uuid.uuid4().hex
-        domain = Attempt.start(spec, pool, seed=seed, now=now)
+        domain = Attempt.start(spec, pool, seed=seed, now=now, reasons=reasons)
         by_id = {q.id: q for q in pool}
         shown = {d.id: by_id[d.id] for d in domain.questions}
         # Hashes and snapshot rows are built before the transaction, which then only writes.
@@ -246,7 +254,8 @@ class Attempts:
             # on PostgreSQL, every time the bank changes and the first learners start an exam).
             for digest in sorted(snapshots):
                 self.db.insert_if_absent(session, QuestionSnapshotRow, snapshots[digest], key=["content_hash"])
-            drawn = [{**d.model_dump(mode="json"), "hash": digests[d.id]} for d in domain.questions]
+            # Only a picked question's reason can be None; left out, it reads back as None.
+            drawn = [{**d.model_dump(mode="json", exclude_none=True), "hash": digests[d.id]} for d in domain.questions]
             session.add(
                 AttemptRow(
                     id=attempt_id,

@@ -7,7 +7,7 @@ Changing a table means adding an Alembic migration in ``migrations/versions``.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import (
     JSON,
@@ -43,6 +43,7 @@ class DrawnRow(TypedDict):
     objectives: list[str]
     option_order: list[str]
     item_order: list[str]
+    reason: NotRequired[str]
     hash: str
 
 

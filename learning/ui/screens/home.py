@@ -1,4 +1,4 @@
-"""Home: the course map, where to continue, reviews due, overall progress and the exams."""
+"""Home: the course map, where to continue, reviews due, the weak-spots quiz, overall progress and the exams."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from learning.quiz import REVIEW_ID, QuizKind, QuizSpec, Window
+from learning.errors import AssemblyError, AttemptError
+from learning.quiz import REVIEW_ID, WEAK_SPOTS_ID, QuizKind, QuizSpec, Window
 from learning.render import inline, plain_text
 from learning.store import LessonStatus
 from learning.study import StepKind, assigned, next_step, quizzes_for
 from learning.ui import nav, services, session
-from learning.wording import count
+from learning.weak_spots import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS
+from learning.wording import count, sentence
 from learning.zones import shown
+
+WEAK_SPOTS_COUNT = "weak-spots-count"
+WEAK_SPOTS_STARTED = "weak-spots-started"
+WEAK_SPOTS_PROBLEM = "weak-spots-problem"
 
 
 def window_notice(quiz: QuizSpec, window: Window, zone: tuple[ZoneInfo, str]) -> str:
@@ -49,7 +55,8 @@ def render() -> None:
             "Please tell your instructor; your progress is kept.",
             icon=":material/report:",
         )
-    _continue(user, course, board, now)
+    unfinished = store.attempts.unfinished(user, now=now)
+    _continue(course, board, unfinished)
 
     read = board.lessons_read
     total = len(course.lessons)
@@ -61,6 +68,7 @@ def render() -> None:
     st.progress(read / total if total else 0.0, text=f"Course progress: {round(100 * read / total) if total else 0}% of lessons read")
     if reviews.due_now:
         nav.link(f"Review {count(reviews.due_now, 'question')} now", "review", icon=":material/replay:")
+    _weak_spots(user, unfinished, now)
 
     quizzes = quizzes_for(course.quizzes, class_ids=services.class_ids(user), instructor=user.is_instructor)
     zone = services.time_zone()
@@ -98,10 +106,9 @@ def render() -> None:
             _exam_card(user, quiz, unlocked=unlocked, now=now, zone=zone, read=len(read_ids), total=total)
 
 
-def _continue(user, course, board, now) -> None:
-    unfinished = services.store().attempts.unfinished(user, now=now)
+def _continue(course, board, unfinished) -> None:
     # The quiz page finishes an unfinished attempt even at a quiz since removed from the course files.
-    runnable = {q.id for q in course.quizzes} | {a.spec.id for a in unfinished} | {REVIEW_ID}
+    runnable = {q.id for q in course.quizzes} | {a.spec.id for a in unfinished} | {REVIEW_ID, WEAK_SPOTS_ID}
     step = next_step(unfinished=unfinished, lessons=board.lessons, runnable=runnable)
     with st.container(border=True):
         st.markdown("**Continue where you left off**")
@@ -154,3 +161,48 @@ def _exam_card(user, quiz: QuizSpec, *, unlocked: bool, now: datetime, zone: tup
             st.caption("No attempts left.")
         else:
             nav.link(f"Open: {quiz.title}", "quiz", icon=":material/arrow_forward:", quiz=quiz.id)
+
+
+def _weak_spots(user, unfinished, now) -> None:
+    """The "Practise my weak spots" offer, shown once the learner has weak spots (the rule is
+    :func:`learning.weak_spots.has_weak_spots`), or the one they have started."""
+    if st.session_state.pop(WEAK_SPOTS_STARTED, False):
+        nav.go("quiz", quiz=WEAK_SPOTS_ID)
+    started = next((a for a in unfinished if a.spec.id == WEAK_SPOTS_ID), None)
+    if started is None and not services.store().weak_spots.offered(user, user.id, now=now):
+        return
+    with st.container(border=True, key="weak-spots"):
+        st.markdown("**Practise my weak spots**")
+        st.caption(
+            "Questions picked for you from the lessons you have read: ones you missed, ones due for review, "
+            "your weakest objectives and what you have not practised yet. Each one says why it was picked."
+        )
+        if started is not None:
+            done = len(started.attempt.answers)
+            label = f"Resume your weak spots ({done} of {len(started.attempt.questions)} answered)"
+            nav.link(label, "quiz", icon=":material/play_arrow:", quiz=WEAK_SPOTS_ID)
+        else:
+            weak_spots_start(user, go=True)
+
+
+def weak_spots_start(user, *, go: bool) -> None:
+    """How many questions (5 to 20) and the button that starts the weak-spots quiz; with ``go``,
+    the quiz page opens once it has started (from the course map)."""
+    problem = st.session_state.pop(WEAK_SPOTS_PROBLEM, None)
+    if problem:
+        st.warning(problem)
+    st.slider("Questions", min_value=MIN_QUESTIONS, max_value=MAX_QUESTIONS, value=DEFAULT_QUESTIONS, key=WEAK_SPOTS_COUNT)
+    st.button("Practise my weak spots", type="primary", icon=":material/target:", on_click=_start_weak_spots, args=(user, go))
+
+
+def _start_weak_spots(user, go: bool) -> None:
+    """Start the quiz in the button's callback (the same run then shows it, or opens its page)."""
+    try:
+        with services.saving("Your quiz was not started"):
+            count = st.session_state.get(WEAK_SPOTS_COUNT, DEFAULT_QUESTIONS)
+            services.store().weak_spots.start(user, now=services.now(), count=count)
+            st.session_state[WEAK_SPOTS_STARTED] = go
+    except AttemptError as error:
+        st.session_state[WEAK_SPOTS_PROBLEM] = sentence(str(error))
+    except AssemblyError:
+        st.session_state[WEAK_SPOTS_PROBLEM] = "Your weak spots cannot be put together from the question bank right now."

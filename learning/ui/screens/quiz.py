@@ -9,12 +9,13 @@ from typing import Any
 import streamlit as st
 
 from learning.errors import AssemblyError, AttemptError, StorageUnavailable
-from learning.quiz import REVIEW_ID, FeedbackMode, QuizKind, QuizSpec, Window, eligible, review_spec
+from learning.quiz import REVIEW_ID, WEAK_SPOTS_ID, FeedbackMode, QuizKind, QuizSpec, Window, eligible, review_spec, weak_spots_spec
 from learning.render import inline
 from learning.store import StoredAttempt, User
 from learning.study import quizzes_for
 from learning.ui import nav, services, session, widgets
-from learning.ui.screens.home import window_notice
+from learning.ui.screens.home import weak_spots_start, window_notice
+from learning.weak_spots import DEFAULT_QUESTIONS
 from learning.wording import RECORDS_UNAVAILABLE, TRY_AGAIN, count, sentence
 from learning.zones import shown
 
@@ -26,7 +27,7 @@ def render() -> None:
     course = services.course()
     store = services.store()
     quiz_id = st.query_params.get("quiz", "")
-    spec = review_spec() if quiz_id == REVIEW_ID else course.quiz(quiz_id)
+    spec = engine_spec(quiz_id) or course.quiz(quiz_id)
     if spec is None and quiz_id:
         # Gone from the course files: an attempt already started still finishes from what it stored.
         started = store.attempts.unfinished(user, now=services.now(), quiz_id=quiz_id)
@@ -56,11 +57,23 @@ def render() -> None:
     _run(user, attempt)
 
 
+def engine_spec(quiz_id: str) -> QuizSpec | None:
+    """The spec of a quiz the engine builds rather than a file (a review, the weak spots)."""
+    if quiz_id == REVIEW_ID:
+        return review_spec()
+    if quiz_id == WEAK_SPOTS_ID:
+        return weak_spots_spec(DEFAULT_QUESTIONS)
+    return None
+
+
 def _intro(user: User, spec: QuizSpec) -> None:
     store = services.store()
     st.title(spec.title)
     if spec.description:
         st.markdown(inline(spec.description))
+    if spec.kind is QuizKind.WEAK_SPOTS:
+        _weak_spots_intro(user, spec)
+        return
     standing = store.attempts.standing(user, user.id, spec)
     total = spec.question_count or len(
         eligible(spec, review_questions(user) if spec.kind is QuizKind.REVIEW else services.course().questions)
@@ -77,17 +90,7 @@ def _intro(user: User, spec: QuizSpec) -> None:
         st.caption(f"Attempts: {standing.attempts_used} used of {standing.attempts_allowed}.")
     if standing.best is not None:
         st.caption(f"Best score so far: {round(standing.best * 100)}%.")
-    history = [a for a in store.attempts.history(user, user.id, quiz_id=spec.id) if a.submitted]
-    if history:
-        with st.expander(f"Your earlier attempts ({len(history)})"):
-            for past in reversed(history):
-                result = past.result
-                if result is None:
-                    continue
-                label = f"{past.attempt.started_at:%d %b %Y, %H:%M} UTC: {round(result.score * 100)}%" + (
-                    " · passed" if result.passed else ""
-                )
-                nav.link(label, "results", icon=":material/assignment:", attempt=past.id)
+    _earlier_attempts(user, spec)
     if standing.attempts_left == 0:
         st.error(f"You have used all {standing.attempts_allowed} attempts at this quiz.", icon=":material/block:")
         return
@@ -118,6 +121,33 @@ def _start(user: User, spec: QuizSpec) -> None:
         st.session_state[f"start-problem-{spec.id}"] = sentence(str(error))
     except AssemblyError:
         st.session_state[f"start-problem-{spec.id}"] = UNAVAILABLE
+
+
+def _weak_spots_intro(user: User, spec: QuizSpec) -> None:
+    st.markdown("Feedback after each question; your answers count for mastery and review like any practice.")
+    _earlier_attempts(user, spec)
+    if not services.store().weak_spots.offered(user, user.id, now=services.now()):
+        st.info(
+            "Nothing to work on here yet: read a lesson and answer a few of its questions, and your weak spots will show.",
+            icon=":material/target:",
+        )
+        nav.link("Go to the course map", "home", icon=":material/map:")
+        return
+    weak_spots_start(user, go=False)
+
+
+def _earlier_attempts(user: User, spec: QuizSpec) -> None:
+    history = [a for a in services.store().attempts.history(user, user.id, quiz_id=spec.id) if a.submitted]
+    if history:
+        with st.expander(f"Your earlier attempts ({len(history)})"):
+            for past in reversed(history):
+                result = past.result
+                if result is None:
+                    continue
+                label = f"{past.attempt.started_at:%d %b %Y, %H:%M} UTC: {round(result.score * 100)}%" + (
+                    " · passed" if result.passed else ""
+                )
+                nav.link(label, "results", icon=":material/assignment:", attempt=past.id)
 
 
 def _move(position_key: str, position: int) -> None:
@@ -184,6 +214,8 @@ def _attempt(user: User, stored: StoredAttempt) -> None:
         _navigator(stored, position)
 
     with st.container(border=True, key=f"question-{current.id}"):
+        if current.reason:
+            st.badge(current.reason, icon=":material/target:", color="violet")
         widgets.show_question(question, course)
         key = f"answer-{stored.id}-{current.id}"
         if answer is None or exam:  # a practice answer, once checked, is shown with its feedback instead

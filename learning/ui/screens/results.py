@@ -7,7 +7,7 @@ import streamlit as st
 
 from learning.errors import AccessDenied
 from learning.grading import correct_answer
-from learning.quiz import QuizKind
+from learning.quiz import WEAK_SPOTS_ID, QuizKind
 from learning.render import inline
 from learning.ui import charts, nav, services, session, widgets
 from learning.ui.widgets import lesson_link
@@ -60,7 +60,9 @@ def render() -> None:
 
     standing = store.attempts.standing(user, user.id, stored.spec) if course.quiz(stored.spec.id) else None
     with st.container(horizontal=True):
-        if standing is not None and standing.attempts_left != 0:
+        if stored.spec.kind is QuizKind.WEAK_SPOTS:
+            nav.link("Practise my weak spots again", "quiz", icon=":material/target:", quiz=WEAK_SPOTS_ID)
+        elif standing is not None and standing.attempts_left != 0:
             nav.link("Try again", "quiz", icon=":material/refresh:", quiz=stored.spec.id)
         elif standing is not None:
             st.caption("No attempts left at this quiz.")
@@ -89,6 +91,8 @@ def render() -> None:
             mark = ":red[:material/cancel:] wrong"
         critical = " · *critical*" if question.critical else ""
         with st.expander(f"{number}. {_short(question.prompt)} — {mark}{critical}"):
+            if drawn.reason:
+                st.caption(f"Why it was picked: {drawn.reason}")
             widgets.show_question(question, course)
             if answer is None:
                 st.markdown("You did not answer this question.")

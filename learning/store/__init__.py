@@ -1,5 +1,5 @@
-"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
-instructors' rosters, actions and audit log.
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, study
+plans, and the instructors' rosters, actions and audit log.
 
 :class:`Store` wires the parts to one database::
 
@@ -21,6 +21,7 @@ from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, Histo
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
+from learning.store.plans import ExamDate, Plans
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
 from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
@@ -40,6 +41,7 @@ class Store:
         self.authoring = Authoring(database, self.accounts, course)
         self.statistics = Statistics(database, self.accounts, course)
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
+        self.plans = Plans(database, self.accounts, self.progress, self.review, self.attempts, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -67,11 +69,13 @@ __all__ = [
     "Dashboard",
     "Database",
     "DueCard",
+    "ExamDate",
     "Exports",
     "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
     "ObjectiveMastery",
+    "Plans",
     "Progress",
     "QuestionReport",
     "QuizStanding",

@@ -1,4 +1,4 @@
-"""Home: the course map, where to continue, reviews due, overall progress and the exams."""
+"""Home: the course map, where to continue, today's study plan, reviews due, overall progress and the exams."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from learning.render import inline, plain_text
 from learning.store import LessonStatus
 from learning.study import StepKind, assigned, next_step, quizzes_for
 from learning.ui import nav, services, session
+from learning.ui.screens import plan
 from learning.wording import count
 from learning.zones import shown
 
@@ -50,6 +51,7 @@ def render() -> None:
             icon=":material/report:",
         )
     _continue(user, course, board, now)
+    plan.course_map_section(user)
 
     read = board.lessons_read
     total = len(course.lessons)

@@ -119,7 +119,7 @@ class Review:
     def exam_dates(self, session: Session, learner_ids: list[int], *, now: datetime) -> dict[int, date | None]:
         """The exam date that counts for each learner: their own, else their classes'
         (:func:`learning.spacing.exam_date_for`, with today's date in UTC)."""
-        own = dict(session.execute(select(UserRow.id, UserRow.exam_date).where(UserRow.id.in_(learner_ids))).tuples().all())
+        own = dict(session.execute(select(UserRow.id, UserRow.exam_date).where(UserRow.id.in_(learner_ids))).all())
         dates: dict[int, list[date | None]] = {user_id: [] for user_id in learner_ids}
         classes = (
             select(MembershipRow.user_id, CohortRow.exam_date)

@@ -172,7 +172,7 @@ class StudyPlan(BaseModel):
         if self.status is PlanStatus.EXAM_TODAY:
             return "Your exam is today. Good luck!"
         if self.status is PlanStatus.BEHIND:
-            return f"Behind by {count(self.behind, 'lesson')}: the plan below fits them into the days left."
+            return f"Behind by {count(self.behind, 'lesson')}: the plan fits {'it' if self.behind == 1 else 'them'} into the days left."
         return "On track: keep to today's plan."
 
 

@@ -155,7 +155,7 @@ def test_a_days_summary_and_the_status_sentences() -> None:
     plan = study_plan(today=TODAY, exam=day(7), lessons=course({1: -2, 2: -1}), started=day(-3), reviews_due=[day(0)] * 4)
     assert plan.days[0].summary == "Read 3 lessons (30 min) · 4 reviews"
     assert plan.days_left == 7
-    assert plan.status_text == "Behind by 4 lessons: the plan below fits them into the days left."
+    assert plan.status_text == "Behind by 4 lessons: the plan fits them into the days left."
     assert plan.today_plan == plan.days[0]
     assert study_plan(today=TODAY, exam=day(0), lessons=course()).status_text == "Your exam is today. Good luck!"
     assert study_plan(today=TODAY, exam=day(-1), lessons=course()).days_left == -1

@@ -113,7 +113,7 @@ class Plans:
         quiz = course.quiz(f"practice-{lesson.id}") if lesson else None
         if lesson is None or quiz is None or not course.can_start(quiz.id):
             return None
-        return PlanQuiz(id=quiz.id, title=quiz.title)
+        return PlanQuiz(id=quiz.id, title=lesson.title)
 
     def _final(self, actor: User, learner_id: int, board: Dashboard, course: Course) -> PlanQuiz | None:
         """The final exam the learner sees, and whether it is locked, open or passed (the unlock

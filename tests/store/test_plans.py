@@ -95,7 +95,7 @@ def test_reviews_due_and_weak_spots_come_from_the_records(store, learner) -> Non
     review = next(i for i in plan.days[0].items if i.kind is ItemKind.REVIEW)
     assert review.reviews == 1  # one card, answered wrong: due again today
     weak = next(i for i in plan.days[0].items if i.kind is ItemKind.WEAK_SPOTS)
-    assert (weak.quiz_id, weak.title) == ("practice-goals", "Practice: Goals")
+    assert (weak.quiz_id, weak.title) == ("practice-goals", "Goals")  # the lesson to practise
     assert all(ItemKind.WEAK_SPOTS in kinds(day) for day in plan.days)
 
 

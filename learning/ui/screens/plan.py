@@ -148,6 +148,13 @@ def exam_date_form(user: User, exam: ExamDate | None) -> None:
         st.rerun()
 
 
+def standing(plan: StudyPlan) -> str:
+    """The plan's status in a word or two, for a tile: ``On track``, ``3 lessons behind``."""
+    if plan.status is PlanStatus.BEHIND:
+        return f"{count(plan.behind, 'lesson')} behind"
+    return plan.status.value.capitalize()
+
+
 def progress_section(viewer: User, learner: User) -> None:
     """Days left and whether the learner is on track, for the progress page (theirs or their instructor's view)."""
     plan, exam = _learner_plan(viewer, learner)
@@ -155,8 +162,7 @@ def progress_section(viewer: User, learner: User) -> None:
     with st.container(horizontal=True, gap="medium"):
         left = plan.days_left
         st.metric("Days to the exam", "no date" if left is None else max(left, 0), border=True)
-        value = f"behind by {plan.behind}" if plan.status is PlanStatus.BEHIND else plan.status.value
-        st.metric("Study plan", value, border=True)
+        st.metric("Study plan", standing(plan), border=True)
     if exam is not None:
         st.caption(f"Exam on {long_date(exam.day)}, {whose(exam) if own else 'as the plan counts it'}.")
     if own and plan.status is PlanStatus.NO_DATE:

@@ -127,3 +127,19 @@ def test_a_class_exam_date_set_by_the_instructor_plans_the_learners_days(app) ->
     assert "Your class Monday evening sits its exam on" in texts
     app.open("progress")
     assert "Days to the exam 12" in app.texts()
+
+
+@pytest.mark.parametrize(
+    ("exam", "said"),
+    [(0, "Your exam is today. Good luck!"), (-2, "Your exam date has passed. Set the next one to plan again.")],
+)
+def test_on_the_exam_day_and_after_it(app, exam, said) -> None:
+    user = app.user()
+    app.store.accounts.set_exam_date(user, TODAY + timedelta(days=exam), now=NOW - timedelta(days=10))
+    app.sign_in_as(user)
+    assert said in app.texts()
+    assert not app.at.download_button and not any(b.label.startswith("Read: ") for b in app.at.button)
+    next(d for d in app.at.date_input if d.key == "exam-date").set_value(TODAY + timedelta(days=20))
+    app.button("Save exam date").click()
+    app.run()
+    assert "(your own date) · 20 days left" in app.texts()

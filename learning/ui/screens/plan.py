@@ -136,7 +136,8 @@ def exam_date_form(user: User, exam: ExamDate | None) -> None:
             f"Your class {plain_text(exam.class_name or '')} sits its exam on {exam.day:%d/%m/%Y}. Set a date of your own if yours differs."
         )
     with st.form("exam-date-form"):
-        chosen = st.date_input("Exam date", value=user.exam_date, min_value=today, format="DD/MM/YYYY", key="exam-date")
+        ahead = user.exam_date if user.exam_date is not None and user.exam_date >= today else None  # a passed date is not offered again
+        chosen = st.date_input("Exam date", value=ahead, min_value=today, format="DD/MM/YYYY", key="exam-date")
         with st.container(horizontal=True):
             save = st.form_submit_button("Save exam date", type="primary")
             clear = st.form_submit_button("Clear my date", disabled=user.exam_date is None)

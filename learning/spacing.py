@@ -2,7 +2,7 @@
 
 FSRS (the ``fsrs`` package) schedules the cards. A wrong answer rates a card Again and a right
 one Good; a learner who says a right answer felt hard or easy rates it Hard or Easy instead.
-With an exam date set (the learner's own, or a class's: the nearest one still ahead counts), a
+With an exam date set (the learner's own, else their class's: see :func:`exam_date_for`), a
 review that would fall on or after the exam day is brought forward to the day before it. Like
 py-fsrs's ``review_card``, :func:`review` returns the new card and a log and reads no clock: the
 caller passes ``now``.
@@ -52,8 +52,19 @@ def effective_due(due: datetime, exam_date: date | None, now: datetime) -> datet
     return exam_start - timedelta(days=1)
 
 
-def exam_ahead(dates: Iterable[date | None], now: datetime) -> date | None:
-    """The exam date that moves a learner's reviews: the nearest of their own and their classes'
-    exam dates whose day has not begun (None when none is ahead)."""
-    ahead = [d for d in dates if d is not None and now < datetime.combine(d, time(0, 0), tzinfo=UTC)]
-    return min(ahead) if ahead else None
+def exam_date_for(own: date | None, classes: Iterable[date | None], today: date) -> date | None:
+    """The exam date that counts for a learner, for their reviews and their study plan.
+
+    Their own date wins while its day has not passed: it is the sitting they booked (a retake, a
+    later or an earlier session than their class's), which they know best. Otherwise the nearest
+    of their classes' dates from ``today`` on; with none ahead, the latest date that has passed,
+    so the plan can say so (it moves no review). None when no date is set at all.
+    """
+    if own is not None and own >= today:
+        return own
+    listed = [d for d in classes if d is not None]
+    ahead = [d for d in listed if d >= today]
+    if ahead:
+        return min(ahead)
+    passed = [d for d in [*listed, own] if d is not None]
+    return max(passed) if passed else None

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from fsrs import Rating
 
-from learning.spacing import card_id, effective_due, rating_for, review
+from learning.spacing import card_id, effective_due, exam_date_for, rating_for, review
 from tests.conftest import NOW
 
 
@@ -48,3 +48,24 @@ def test_a_wrong_answer_comes_back_sooner_than_a_right_one() -> None:
 def test_an_exam_date_brings_reviews_forward(due, exam, expected) -> None:
     when = effective_due(due, exam, NOW)
     assert (when.isoformat() if isinstance(expected, str) else when) == expected
+
+
+TODAY = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("own", "classes", "expected"),
+    [
+        (None, [], None),
+        (date(2026, 4, 1), [date(2026, 3, 20)], date(2026, 4, 1)),  # the learner's own date wins over a nearer class date
+        (date(2026, 3, 10), [date(2026, 4, 1)], date(2026, 3, 10)),  # and over a later one
+        (TODAY, [date(2026, 4, 1)], TODAY),  # on the day itself it still counts
+        (date(2026, 2, 1), [date(2026, 4, 1)], date(2026, 4, 1)),  # their own has passed: the class's ahead counts
+        (None, [date(2026, 5, 1), date(2026, 3, 20), date(2026, 1, 5)], date(2026, 3, 20)),  # the nearest class date ahead
+        (None, [date(2026, 1, 5), date(2026, 2, 5)], date(2026, 2, 5)),  # none ahead: the latest passed, to say so
+        (date(2026, 2, 20), [date(2026, 2, 5)], date(2026, 2, 20)),
+        (None, [None], None),
+    ],
+)
+def test_which_exam_date_counts(own, classes, expected) -> None:
+    assert exam_date_for(own, classes, TODAY) == expected

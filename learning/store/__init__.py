@@ -1,5 +1,5 @@
-"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
-instructors' rosters, actions and audit log, and each learner's weak-spots quiz.
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, study
+plans, each learner's weak-spots quiz, and the instructors' rosters, actions and audit log.
 
 :class:`Store` wires the parts to one database::
 
@@ -21,6 +21,7 @@ from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, Histo
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
+from learning.store.plans import ExamDate, Plans
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
 from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
@@ -42,6 +43,7 @@ class Store:
         self.statistics = Statistics(database, self.accounts, course)
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
         self.weak_spots = WeakSpots(database, self.accounts, self.attempts, self.review, course)
+        self.plans = Plans(database, self.accounts, self.progress, self.review, self.attempts, self.weak_spots, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -69,11 +71,13 @@ __all__ = [
     "Dashboard",
     "Database",
     "DueCard",
+    "ExamDate",
     "Exports",
     "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
     "ObjectiveMastery",
+    "Plans",
     "Progress",
     "QuestionReport",
     "QuizStanding",

@@ -379,10 +379,13 @@ class Accounts:
 
         self.db.run_write(work)
 
-    def set_exam_date(self, actor: User, exam_date: date | None) -> User:
+    def set_exam_date(self, actor: User, exam_date: date | None, *, now: datetime) -> User:
+        """Set (or clear) the learner's own exam date; their study plan starts ``now``."""
+
         def work(session: Session) -> User:
             row = session.get_one(UserRow, actor.id)
             row.exam_date = exam_date
+            row.exam_date_set_at = now if exam_date is not None else None
             return user_of(row)
 
         return self.db.run_write(work)

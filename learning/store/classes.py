@@ -385,13 +385,15 @@ class Classes:
     # --- actions on a class -------------------------------------------------------------
 
     def set_exam_date(self, actor: User, cohort_id: int, exam_date: date | None, *, now: datetime) -> Cohort:
-        """Set (or clear) the class exam date: every learner's reviews due on or after it are
-        brought forward, as with a learner's own exam date (:mod:`learning.spacing`)."""
+        """Set (or clear) the class exam date: the study plan of every learner without a date of
+        their own aims at it from ``now`` on, and their reviews due on or after it are brought
+        forward, as with a learner's own exam date (:mod:`learning.spacing`)."""
 
         def work(session: Session) -> Cohort:
             row = self.accounts.require_teacher(actor, cohort_id, session=session)
             before = row.exam_date
             row.exam_date = exam_date
+            row.exam_date_set_at = now if exam_date is not None else None
             audit.record(
                 session,
                 actor.id,

@@ -7,7 +7,7 @@ and writes cards. The due queue lists the cards whose review is due, the most re
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import cast
 
 from fsrs import Card
@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from learning.course import Course
-from learning.spacing import effective_due, exam_ahead, review
+from learning.spacing import effective_due, exam_date_for, review
 from learning.store.accounts import Accounts, User
 from learning.store.database import Database
 from learning.store.tables import AttemptRow, CohortRow, MembershipRow, ReviewCardRow, ReviewLogRow, UserRow
@@ -102,7 +102,7 @@ class Review:
         finished = self._finished(session, learner_ids)
         course = self.course()
         active = {done: set(course.reviewable(course_finished=done)) for done in (False, True)}
-        ahead = [user_id for user_id, exam in exams.items() if exam is not None]
+        ahead = [user_id for user_id, exam in exams.items() if exam is not None and exam > now.astimezone(UTC).date()]
         by_clock = ReviewCardRow.due <= now  # no exam ahead: only what is due by the clock
         query = select(ReviewCardRow.user_id, ReviewCardRow.question_id, ReviewCardRow.due, ReviewCardRow.reviews).where(
             ReviewCardRow.user_id.in_(learner_ids), or_(by_clock, ReviewCardRow.user_id.in_(ahead)) if ahead else by_clock
@@ -117,11 +117,10 @@ class Review:
         return cards
 
     def exam_dates(self, session: Session, learner_ids: list[int], *, now: datetime) -> dict[int, date | None]:
-        """The exam date that moves each learner's reviews: the nearest ahead of their own and
-        their classes' (:func:`learning.spacing.exam_ahead`)."""
+        """The exam date that counts for each learner: their own, else their classes'
+        (:func:`learning.spacing.exam_date_for`, with today's date in UTC)."""
+        own = dict(session.execute(select(UserRow.id, UserRow.exam_date).where(UserRow.id.in_(learner_ids))).all())
         dates: dict[int, list[date | None]] = {user_id: [] for user_id in learner_ids}
-        for user_id, own in session.execute(select(UserRow.id, UserRow.exam_date).where(UserRow.id.in_(learner_ids))).all():
-            dates[user_id].append(own)
         classes = (
             select(MembershipRow.user_id, CohortRow.exam_date)
             .join(CohortRow, CohortRow.id == MembershipRow.cohort_id)
@@ -129,7 +128,7 @@ class Review:
         )
         for user_id, exam_date in session.execute(classes).all():
             dates[user_id].append(exam_date)
-        return {user_id: exam_ahead(listed, now) for user_id, listed in dates.items()}
+        return {user_id: exam_date_for(own.get(user_id), listed, now.astimezone(UTC).date()) for user_id, listed in dates.items()}
 
     def _finished(self, session: Session, learner_ids: list[int]) -> set[int]:
         """The learners who passed a final exam (an attempt not voided)."""
@@ -140,6 +139,16 @@ class Review:
             AttemptRow.user_id.in_(learner_ids), AttemptRow.quiz_id.in_(finals), AttemptRow.passed.is_(True), AttemptRow.voided.is_(False)
         )
         return set(session.scalars(query.distinct()))
+
+    def due_dates(self, actor: User, learner_id: int, *, now: datetime) -> list[datetime]:
+        """When each of the learner's cards for questions review may show falls due (brought
+        forward before their exam date), whether due already or later: a study plan's reviews."""
+        with self.db.read() as session:
+            self.accounts.require_read(actor, learner_id, session=session)
+            active = self._reviewable(session, learner_id)
+            exam_date = self.exam_dates(session, [learner_id], now=now)[learner_id]
+            cards = session.execute(select(ReviewCardRow.question_id, ReviewCardRow.due).where(ReviewCardRow.user_id == learner_id)).all()
+        return sorted(effective_due(due, exam_date, now) for question_id, due in cards if question_id in active)
 
     def summary(self, actor: User, learner_id: int, *, now: datetime) -> ReviewSummary:
         due_now = self.due(actor, learner_id, now=now)

@@ -91,6 +91,7 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     exam_date: Mapped[date | None] = mapped_column(Date)
+    exam_date_set_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the study plan to it starts
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -103,6 +104,7 @@ class CohortRow(Base):
     instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     exam_date: Mapped[date | None] = mapped_column(Date)
+    exam_date_set_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when its learners' study plans start
     enrolment_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 

@@ -76,7 +76,7 @@ def test_question_history_comes_and_goes_with_its_migration(store, learner) -> N
     """0003 adds the history of question edits; going back to 0002 drops only that table."""
     from sqlalchemy import insert, select
 
-    from learning.store.tables import QuestionHistoryRow
+    from learning.store.tables import QuestionHistoryRow, UserRow
     from tests.conftest import NOW
 
     with store.db.writer.begin() as connection:
@@ -93,7 +93,8 @@ def test_question_history_comes_and_goes_with_its_migration(store, learner) -> N
         )
     store.db.downgrade("0002")
     assert "question_history" not in inspect(store.db.writer).get_table_names()
-    assert store.accounts.get(learner.id) == learner
+    with store.db.writer.connect() as connection:  # the accounts stay (read as stored: the models are those of the head)
+        assert connection.execute(select(UserRow.id, UserRow.username)).all() == [(learner.id, "sam")]
     store.db.upgrade()
     assert "question_history" in inspect(store.db.writer).get_table_names()
     with store.db.read() as session:
@@ -138,3 +139,24 @@ def test_throttles_come_and_go_with_their_migration(store, learner) -> None:
     store.db.upgrade()
     assert _differences(store.db) == []
     assert store.accounts.sign_in("sam", PASSWORD, now=NOW, client="192.0.2.1") == learner
+
+
+def test_when_an_exam_date_was_set_comes_and_goes_with_its_migration(store, learner, instructor) -> None:
+    """0007 records when an exam date was set (a learner's, a class's); going back to 0005 drops
+    only those columns and keeps the dates."""
+    from datetime import date
+
+    from tests.conftest import NOW
+
+    cohort = store.accounts.create_cohort(instructor, "Monday", now=NOW)
+    store.classes.set_exam_date(instructor, cohort.id, date(2026, 6, 1), now=NOW)
+    store.accounts.set_exam_date(learner, date(2026, 5, 1), now=NOW)
+    store.db.downgrade("0005")
+    for table in ("users", "cohorts"):
+        assert "exam_date_set_at" not in {c["name"] for c in inspect(store.db.writer).get_columns(table)}
+    store.db.upgrade()
+    assert _differences(store.db) == []
+    assert store.accounts.get(learner.id).exam_date == date(2026, 5, 1)
+    assert store.accounts.cohort(instructor, cohort.id).exam_date == date(2026, 6, 1)
+    exam = store.plans.exam(learner, learner.id, today=NOW.date())
+    assert (exam.day, exam.own, exam.started) == (date(2026, 5, 1), True, None)  # set before plans: measured from today

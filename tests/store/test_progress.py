@@ -100,7 +100,7 @@ def test_an_exam_date_brings_reviews_forward(store, learner) -> None:
     later = NOW + timedelta(days=1)
     assert store.review.due(learner, learner.id, now=later) == []
     exam_day = (NOW + timedelta(days=2)).date()
-    store.accounts.set_exam_date(learner, exam_day)
+    store.accounts.set_exam_date(learner, exam_day, now=NOW)
     assert [c.question_id for c in store.review.due(learner, learner.id, now=later)] == ["tech-tf"]
 
 

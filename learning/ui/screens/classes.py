@@ -190,7 +190,10 @@ def _settings(user: User, cohort: Cohort) -> None:
             st.rerun()
 
     st.subheader("Class exam date")
-    st.caption("Reviews that would fall on or after the exam day are brought forward to the day before, for every learner of the class.")
+    st.caption(
+        "Every learner of the class without an exam date of their own gets a study plan to this date on their course map, "
+        "and their reviews that would fall on or after the exam day are brought forward to the day before."
+    )
     with st.form(f"exam-{cohort.id}"):
         day = st.date_input("Exam date", value=cohort.exam_date, format="DD/MM/YYYY")
         with st.container(horizontal=True):

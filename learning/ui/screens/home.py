@@ -1,4 +1,4 @@
-"""Home: the course map, where to continue, reviews due, the weak-spots quiz, overall progress and the exams."""
+"""Home: the course map, where to continue, today's study plan, reviews due, the weak-spots quiz, overall progress and the exams."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from learning.render import inline, plain_text
 from learning.store import LessonStatus
 from learning.study import StepKind, assigned, next_step, quizzes_for
 from learning.ui import nav, services, session
+from learning.ui.screens import plan
 from learning.weak_spots import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS
 from learning.wording import count, sentence
 from learning.zones import shown
@@ -57,6 +58,7 @@ def render() -> None:
         )
     unfinished = store.attempts.unfinished(user, now=now)
     _continue(course, board, unfinished)
+    plan.course_map_section(user)
 
     read = board.lessons_read
     total = len(course.lessons)

@@ -1,4 +1,5 @@
-"""Progress: mastery per objective and per lesson, score history, time studied, and downloads.
+"""Progress: days to the exam and whether the study plan is on track, mastery per objective and per
+lesson, score history, time studied, and downloads.
 
 :func:`show` draws it for any learner the viewer may read: the learner's own page, and the
 instructor's view of a learner of their class (the same drawing, so both see the same thing).
@@ -14,6 +15,7 @@ import streamlit as st
 
 from learning.store import User
 from learning.ui import charts, nav, services, session
+from learning.ui.screens import plan
 from learning.wording import count
 
 
@@ -36,6 +38,7 @@ def show(viewer: User, learner: User) -> None:
         st.metric("Time studied", f"{hours} h {minutes:02d} min" if hours else f"{minutes} min", border=True)
         st.metric("Questions answered", board.answers, border=True)
         st.metric("Objectives mastered", f"{sum(m.mastered for m in board.objectives)} of {len(board.objectives)}", border=True)
+    plan.progress_section(viewer, learner)
 
     if board.answers == 0 and own:
         st.info("Answer some questions (the check questions in a lesson, or a practice quiz) and your mastery shows here.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from learning.quiz import REVIEW_ID
 from learning.ui import nav, services, session
+from learning.ui.screens import plan
 from learning.wording import count
 
 
@@ -41,11 +42,5 @@ def render() -> None:
 def _exam_date(user) -> None:
     with st.expander("Exam date", icon=":material/event:"):
         st.caption("Set the date of your exam and every review that would fall after it comes before it.")
-        chosen = st.date_input("Exam date", value=user.exam_date, min_value=services.now().date(), format="DD/MM/YYYY", key="exam-date")
-        with st.container(horizontal=True):
-            if st.button("Save exam date"):
-                services.store().accounts.set_exam_date(user, chosen)
-                st.rerun()
-            if user.exam_date and st.button("Clear"):
-                services.store().accounts.set_exam_date(user, None)
-                st.rerun()
+        zone = services.time_zone()[0]
+        plan.exam_date_form(user, services.store().plans.exam(user, user.id, today=services.now().astimezone(zone).date()))

@@ -1,5 +1,5 @@
-"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
-instructors' rosters, actions and audit log.
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review,
+certificates of completion, and the instructors' rosters, actions and audit log.
 
 :class:`Store` wires the parts to one database::
 
@@ -18,6 +18,7 @@ from learning.store.accounts import Accounts, Cohort, Role, User
 from learning.store.attempts import AnswerOutcome, Attempts, QuizStanding, StoredAttempt
 from learning.store.audit import Action, AuditEntry
 from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, HistoryEntry, Saved
+from learning.store.certificates import Certificates, ClassCertificate, Eligibility
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
@@ -40,6 +41,7 @@ class Store:
         self.authoring = Authoring(database, self.accounts, course)
         self.statistics = Statistics(database, self.accounts, course)
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
+        self.certificates = Certificates(database, self.accounts, self.attempts, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -61,12 +63,15 @@ __all__ = [
     "Attempts",
     "AuditEntry",
     "Authoring",
+    "Certificates",
+    "ClassCertificate",
     "Classes",
     "Cohort",
     "CommandLine",
     "Dashboard",
     "Database",
     "DueCard",
+    "Eligibility",
     "Exports",
     "HistoryEntry",
     "LessonProgress",

@@ -18,8 +18,7 @@ at all, so the screen can say so.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import segno
@@ -81,13 +80,20 @@ def render_pdf(certificate: Certificate, *, school: str, url: str) -> bytes:
     return pdf.draw()
 
 
-@dataclass(frozen=True)
 class _Block:
-    """One entry of the objectives: a unit's title or an objective, and its height at a size."""
+    """One entry of the objectives: a unit's title or an objective, and how many lines it takes
+    at the size it was made for (measured when first asked: line breaking is the slow part, and
+    a packing that runs out of room never asks about the entries past it)."""
 
-    text: str
-    heading: bool
-    lines: int
+    def __init__(self, text: str, heading: bool, measure: Callable[[str], int], *, bullet: bool = True) -> None:
+        self.text = text
+        self.heading = heading
+        self.bullet = bullet and not heading
+        self._measure = measure
+
+    @functools.cached_property
+    def lines(self) -> int:
+        return self._measure(self.text)
 
 
 class _Page:
@@ -190,18 +196,20 @@ class _Page:
         pdf.set_xy(MARGIN, top + 9 * LINE + 0.5 + 14 * LINE)
 
     def _blocks(self, size: float, width: float) -> list[_Block]:
+        def measure(bold: bool, room: float) -> Callable[[str], int]:
+            def lines(text: str) -> int:
+                self._font(size + 0.5 if bold else size, bold=bold)
+                broken = self.pdf.multi_cell(room, 1, text, align=Align.L, dry_run=True, output="LINES")
+                assert isinstance(broken, list)
+                return len(broken)
+
+            return lines
+
         blocks = []
         for unit in self.cert.objectives:
-            self._font(size + 0.5, bold=True, color=ACCENT)
-            blocks.append(_Block(unit.unit, True, self._lines(unit.unit, width)))
-            self._font(size)
-            blocks += [_Block(text, False, self._lines(text, width - BULLET)) for text in unit.objectives]
+            blocks.append(_Block(unit.unit, True, measure(True, width)))
+            blocks += [_Block(text, False, measure(False, width - BULLET)) for text in unit.objectives]
         return blocks
-
-    def _lines(self, text: str, width: float) -> int:
-        lines = self.pdf.multi_cell(width, 1, text, align=Align.L, dry_run=True, output="LINES")
-        assert isinstance(lines, list)
-        return len(lines)
 
     def _objectives(self, *, bottom: float) -> None:
         pdf = self.pdf
@@ -247,7 +255,7 @@ class _Page:
             return
         self._font(size)
         y = pdf.get_y()
-        if block.text.startswith("… and "):
+        if not block.bullet:
             pdf.set_text_color(*MUTED)
             pdf.set_x(x)
             pdf.multi_cell(width, line, block.text, align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -300,8 +308,14 @@ class _Page:
                     start = None
 
 
-def _pack(blocks: list[_Block], line: float, height: float) -> list[list[_Block]] | None:
+def _pack(blocks: Sequence[_Block], line: float, height: float) -> list[list[_Block]] | None:
     """The blocks in two columns of ``height``, a unit's title never last in a column; None when they do not fit."""
+    columns, placed = _fill(blocks, line, height)
+    return columns if placed == len(blocks) else None
+
+
+def _fill(blocks: Sequence[_Block], line: float, height: float) -> tuple[list[list[_Block]], int]:
+    """As many of the blocks as fit in two columns of ``height``, in order, and how many that is."""
     columns: list[list[_Block]] = [[]]
     used = 0.0
     for n, block in enumerate(blocks):
@@ -310,22 +324,23 @@ def _pack(blocks: list[_Block], line: float, height: float) -> list[list[_Block]
             need += _height(blocks[n + 1], line)  # keep a unit's title with its first objective
         if used + need > height:
             if len(columns) == 2:
-                return None
+                return columns, n
             columns.append([])
             used = 0.0
         columns[-1].append(block)
         used += _height(block, line)
-    return columns
+    return columns, len(blocks)
 
 
-def _pack_with_rest(blocks: list[_Block], line: float, height: float) -> list[list[_Block]]:
+def _pack_with_rest(blocks: Sequence[_Block], line: float, height: float) -> list[list[_Block]]:
     """As many blocks as fit in two columns with one line left for "… and N more objectives"."""
-    for keep in range(len(blocks) - 1, -1, -1):
-        kept = blocks[:keep]
+    _columns, placed = _fill(blocks, line, height)
+    for keep in range(placed, -1, -1):
+        kept = list(blocks[:keep])
         while kept and kept[-1].heading:
             kept.pop()
         rest = sum(not b.heading for b in blocks[len(kept) :])
-        more = _Block(f"… and {rest} more objective{'s' if rest != 1 else ''}", False, 1)
+        more = _Block(f"… and {rest} more objective{'s' if rest != 1 else ''}", False, lambda _text: 1, bullet=False)
         packed = _pack([*kept, more], line, height)
         if packed is not None:
             return packed

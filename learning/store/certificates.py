@@ -37,7 +37,7 @@ from learning.certificate import (
     shown_code,
 )
 from learning.course import Course
-from learning.errors import CertificateError, LearningError
+from learning.errors import AccessDenied, CertificateError, LearningError
 from learning.quiz import AttemptStatus
 from learning.store import audit
 from learning.store.accounts import Accounts, User, _too_many, require_self
@@ -176,9 +176,11 @@ class Certificates:
 
         Raises:
             CertificateError: ``not_eligible`` until every lesson is read and a final exam passed.
-            AccessDenied: the account is disabled.
+            AccessDenied: the account is disabled, or an instructor's.
         """
         require_self(actor, actor.id)
+        if actor.is_instructor:
+            raise AccessDenied("certificates of completion are for learners")
         course = self.course()
         covered = [u.model_dump() for u in objectives_by_unit(course)]
         title = (course.syllabus.title if course.syllabus else None) or join([u.title for u in course.units]) or "The course"

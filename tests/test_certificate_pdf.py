@@ -104,7 +104,7 @@ def test_the_verification_link_is_a_link_and_a_qr_code() -> None:
         {"course_title": "A very long course title that goes on and on about massage therapy and medical massage " * 2},
         {
             "objectives": [
-                UnitObjectives(unit=f"Unit {u}", objectives=[f"Objective {u}.{n}: " + "explain a long point in detail " * 6 for n in range(30)])
+                UnitObjectives(unit=f"Unit {u}", objectives=[f"Objective {u}.{n}: " + "explain a long point " * 8 for n in range(30)])
                 for u in range(5)
             ]
         },
@@ -127,4 +127,3 @@ def test_long_names_and_many_objectives_still_fit_one_page(changes) -> None:
 def test_the_same_certificate_gives_the_same_file() -> None:
     cert = certificate(learner_name="Sam Rivera")
     assert render_pdf(cert, school="A school", url=URL) == render_pdf(cert, school="A school", url=URL)
-

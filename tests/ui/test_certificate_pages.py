@@ -98,7 +98,7 @@ def test_the_download_appears_only_once_the_course_is_finished(app) -> None:
     app.open("progress")
     assert "Download your certificate" not in download_labels(app)
     lessons = len(app.course.lessons)
-    assert f"Your certificate is ready once you read every lesson (0 of {lessons} read) and pass the final exam." in app.texts()
+    assert f"certificate of completion is ready once you read every lesson (0 of {lessons} read) and pass the final exam." in app.texts()
 
     pass_the_course(app.store, app.course, learner, at=datetime.now(UTC) - timedelta(hours=3))
     assert app.store.certificates.get(learner, learner.id) is None  # issued when first asked for, below

@@ -40,6 +40,8 @@ def show(viewer: User, learner: User) -> None:
         st.metric("Time studied", f"{hours} h {minutes:02d} min" if hours else f"{minutes} min", border=True)
         st.metric("Questions answered", board.answers, border=True)
         st.metric("Objectives mastered", f"{sum(m.mastered for m in board.objectives)} of {len(board.objectives)}", border=True)
+    if own and not learner.is_instructor:
+        _certificate(learner, store)
 
     if board.answers == 0 and own:
         st.info("Answer some questions (the check questions in a lesson, or a practice quiz) and your mastery shows here.")
@@ -50,8 +52,6 @@ def show(viewer: User, learner: User) -> None:
         _lesson_chart(board, course)
         _objective_chart(board, course)
     _history(viewer, learner, store, own=own)
-    if own and not learner.is_instructor:
-        _certificate(learner, store)
     _downloads(viewer, learner, store)
 
 
@@ -137,7 +137,6 @@ def _downloads(viewer, learner, store) -> None:
 def _certificate(learner: User, store) -> None:
     """The certificate of completion: issued the first time this page is opened after the learner
     has read every lesson and passed the final exam (the same one, with the same code, ever after)."""
-    st.subheader("Certificate of completion")
     certificate = store.certificates.get(learner, learner.id)
     if certificate is None:
         standing = store.certificates.eligibility(learner, learner.id)
@@ -147,9 +146,15 @@ def _certificate(learner: User, store) -> None:
                 todo.append(f"read every lesson ({standing.lessons_read} of {standing.lessons_total} read)")
             if not standing.passed_final:
                 todo.append("pass the final exam")
-            st.caption(f"Your certificate is ready once you {' and '.join(todo)}.")
+            st.caption(f":material/workspace_premium: Your certificate of completion is ready once you {' and '.join(todo)}.")
             return
         certificate = store.certificates.issue(learner, now=services.now(), zone=services.time_zone()[0])
+    with st.container(border=True):
+        _certificate_card(learner, certificate)
+
+
+def _certificate_card(learner: User, certificate) -> None:
+    st.markdown("**:material/workspace_premium: Certificate of completion**")
     if certificate.revoked:
         st.warning("Your certificate was revoked by your school, so it is no longer valid. Your instructor can tell you why.")
         return

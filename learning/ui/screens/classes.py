@@ -191,10 +191,10 @@ def _certificates(user: User, cohort: Cohort) -> None:
         [
             {
                 "Learner": c.learner,
+                "Status": c.status,
                 "Date passed": c.certificate.passed_on,
                 "Score": score_words(c.certificate.score),
                 "Code": c.code,
-                "Status": c.status,
                 "Issued": c.certificate.issued_at.astimezone(zone).replace(tzinfo=None),
                 "Username": c.username,
             }
@@ -202,6 +202,7 @@ def _certificates(user: User, cohort: Cohort) -> None:
         ]
     )
     columns = {
+        "Learner": st.column_config.TextColumn(pinned=True),
         "Date passed": st.column_config.DateColumn(format="D MMM YYYY"),
         "Issued": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", help=f"In {zone_name}"),
     }

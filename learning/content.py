@@ -21,7 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from learning.frozen import by_id
-from learning.problems import MAX_NESTING, Problem, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
+from learning.problems import MAX_NESTING, Problem, Severity, decode_utf8, in_plain_words, problems_from_validation, read_bytes, too_deep
 from learning.questions import Slug, Text
 
 WORDS_PER_MINUTE = 200
@@ -55,8 +55,9 @@ class Unit(_Model):
 
 
 class Syllabus(_Model):
-    """The units of the course and the objectives lessons teach and questions test."""
+    """The course's title, its units, and the objectives lessons teach and questions test."""
 
+    title: str | None = Field(default=None, description="The course's name, as a certificate of completion prints it.")
     units: Annotated[list[Unit], Field(min_length=1)]
     objectives: Annotated[list[Objective], Field(min_length=1)]
 
@@ -377,7 +378,11 @@ def load_syllabus(path: Path) -> tuple[Syllabus | None, list[Problem]]:
     if problems:
         return None, problems
     file = _display(path)
-    fields, problems = _top_level(data, file=file, fields=("units", "objectives"))
+    fields, problems = _top_level(data, file=file, fields=("title", "units", "objectives"))
+    title = fields.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        problems.append(Problem(file=file, field="title", message="must be the course's name, as text", severity=Severity.WARNING))
+        title = None
     units, found = _entries(Unit, fields.get("units"), file=file, field="units", kind="units ({id, order, title, description})")
     problems += found
     objectives, found = _entries(Objective, fields.get("objectives"), file=file, field="objectives", kind="objectives ({id, text})")
@@ -387,7 +392,7 @@ def load_syllabus(path: Path) -> tuple[Syllabus | None, list[Problem]]:
         if not any(p.field and p.field.startswith(missing) for p in problems):
             problems.append(Problem(file=file, field=missing, message="needs at least one"))
         return None, problems
-    return Syllabus(units=units, objectives=objectives), problems
+    return Syllabus(title=" ".join(title.split()) if isinstance(title, str) else None, units=units, objectives=objectives), problems
 
 
 def load_glossary(path: Path) -> tuple[Glossary, list[Problem]]:

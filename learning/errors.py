@@ -11,6 +11,7 @@
     ├── SignInError               a sign-in is refused (wrong username or password, disabled, busy)
     ├── TooManyTries              too many tries from one place or at one account: wait, then try again
     ├── AccessDenied              the signed-in person may not read or change this record
+    ├── CertificateError          a certificate cannot be issued or revoked (not earned yet, already revoked)
     └── StorageError              the learner records cannot be used
         ├── StorageUnavailable    the records cannot be read or written now (disk full, database down)
         └── DamagedDatabase       the database file is empty or damaged: nothing is opened on it
@@ -78,7 +79,7 @@ class SignInError(LearningError):
 class TooManyTries(LearningError):
     """Too many sign-ins failed, accounts were made or enrolment codes were wrong, from one client
     address or at one username: nothing was tried. ``wait`` is how long until the next try is
-    allowed; ``reason`` is ``sign_in``, ``sign_up`` or ``code``."""
+    allowed; ``reason`` is ``sign_in``, ``sign_up``, ``code`` or ``verify``."""
 
     def __init__(self, message: str, *, reason: str, wait: timedelta) -> None:
         super().__init__(message)
@@ -88,6 +89,15 @@ class TooManyTries(LearningError):
 
 class AccessDenied(LearningError):
     """The signed-in person may not read or change the record they asked for."""
+
+
+class CertificateError(LearningError):
+    """A certificate cannot be issued (the learner has not read every lesson and passed the final
+    exam) or revoked (there is none, or it is revoked already); ``reason`` is a short code."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class StorageError(LearningError):

@@ -78,6 +78,13 @@ class Window(enum.StrEnum):
     CLOSED = "closed"
 
 
+def read_every_lesson(*, lessons: Iterable[str], read: Iterable[str]) -> bool:
+    """Whether a learner who has marked ``read`` as read has read every lesson of a course of
+    ``lessons``: never in a course without lessons, where there is nothing to have read."""
+    wanted = set(lessons)
+    return bool(wanted) and wanted <= set(read)
+
+
 class QuizKind(enum.StrEnum):
     """What a quiz is for. Checks, reviews and weak-spots quizzes are built by the engine, not
     read from files."""
@@ -199,10 +206,7 @@ class QuizSpec(BaseModel):
 
         A quiz that needs every lesson read stays locked while the course has no lessons at all.
         """
-        if not self.requires_lessons_read:
-            return True
-        wanted = set(lessons)
-        return bool(wanted) and wanted <= set(read)
+        return not self.requires_lessons_read or read_every_lesson(lessons=lessons, read=read)
 
     def visible_to(self, class_ids: Iterable[int]) -> bool:
         """Whether a learner in the classes ``class_ids`` sees this quiz (a quiz for no class in

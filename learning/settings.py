@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = Field(default=False, description="Behind a reverse proxy: the client is the last X-Forwarded-For entry.")
     sso_create_learners: bool = Field(default=True, description="A first single sign-on creates a learner account for that email.")
     site_url: str = Field(default="https://massage-study.example", description="Home page used to name learners in xAPI records.")
+    school_name: str = Field(default="Massage Study School", description="The school that issues certificates of completion.")
+    public_url: str | None = Field(
+        default=None,
+        description="The app's address as the public reaches it, for the verification link a certificate prints "
+        "(unset: the address the learner's browser used, else site_url).",
+    )
+    verifications_per_address: int = Field(default=30, description="Certificate codes checked from one address before the next waits.")
 
     def limits(self) -> Limits:
         """The throttles' rules with the numbers set here (waits double from the defaults' first wait)."""
@@ -46,6 +53,7 @@ class Settings(BaseSettings):
             address=defaults.address.model_copy(update={"free": self.failed_sign_ins_per_address, "longest_wait": longest}),
             sign_up=defaults.sign_up.model_copy(update={"free": self.sign_ups_per_address}),
             code=defaults.code.model_copy(update={"free": self.wrong_codes_per_address}),
+            verify=defaults.verify.model_copy(update={"free": self.verifications_per_address}),
         )
 
 

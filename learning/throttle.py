@@ -63,6 +63,8 @@ class Limits(BaseModel):
       database read, not a core. Generous, because a whole class may share one school network.
     - ``sign_up``: accounts made from one client address.
     - ``code``: wrong enrolment codes from one client address (or one learner joining a class).
+    - ``verify``: certificate codes looked up on the public verification page from one client
+      address, whether they exist or not, so codes cannot be enumerated.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -71,10 +73,11 @@ class Limits(BaseModel):
     address: Rule = Rule(free=20, first_wait=timedelta(seconds=1), longest_wait=timedelta(minutes=15), forget_after=timedelta(hours=1))
     sign_up: Rule = Rule(free=30, first_wait=timedelta(minutes=1), longest_wait=timedelta(hours=1), forget_after=timedelta(hours=1))
     code: Rule = Rule(free=10, first_wait=timedelta(seconds=10), longest_wait=timedelta(hours=1), forget_after=timedelta(hours=24))
+    verify: Rule = Rule(free=30, first_wait=timedelta(seconds=10), longest_wait=timedelta(hours=1), forget_after=timedelta(hours=1))
 
     def longest_memory(self) -> timedelta:
         """After this long unused, no rule remembers a key: its record can be deleted."""
-        return max(rule.forget_after for rule in (self.account, self.address, self.sign_up, self.code))
+        return max(rule.forget_after for rule in (self.account, self.address, self.sign_up, self.code, self.verify))
 
 
 LOCAL = "local"

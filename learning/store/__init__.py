@@ -1,5 +1,6 @@
 """Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, study
-plans, each learner's weak-spots quiz, and the instructors' rosters, actions and audit log.
+plans, each learner's weak-spots quiz, certificates of completion, and the instructors' rosters,
+actions and audit log.
 
 :class:`Store` wires the parts to one database::
 
@@ -18,6 +19,7 @@ from learning.store.accounts import Accounts, Cohort, Role, User
 from learning.store.attempts import AnswerOutcome, Attempts, QuizStanding, StoredAttempt
 from learning.store.audit import Action, AuditEntry
 from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, HistoryEntry, Saved
+from learning.store.certificates import Certificates, ClassCertificate, Eligibility
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
@@ -44,6 +46,7 @@ class Store:
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
         self.weak_spots = WeakSpots(database, self.accounts, self.attempts, self.review, course)
         self.plans = Plans(database, self.accounts, self.progress, self.review, self.attempts, self.weak_spots, course)
+        self.certificates = Certificates(database, self.accounts, self.attempts, course)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -65,12 +68,15 @@ __all__ = [
     "Attempts",
     "AuditEntry",
     "Authoring",
+    "Certificates",
+    "ClassCertificate",
     "Classes",
     "Cohort",
     "CommandLine",
     "Dashboard",
     "Database",
     "DueCard",
+    "Eligibility",
     "ExamDate",
     "Exports",
     "HistoryEntry",

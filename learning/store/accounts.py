@@ -815,6 +815,7 @@ def _too_many(reason: str, wait: timedelta) -> TooManyTries:
         "sign_in": "too many failed sign-ins",
         "sign_up": "too many accounts were made from this network",
         "code": "too many wrong enrolment codes",
+        "verify": "too many certificate codes were checked from this network",
     }[reason]
     return TooManyTries(f"{what}; try again in {wait_words(wait)}", reason=reason, wait=wait)
 

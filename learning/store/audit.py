@@ -2,7 +2,7 @@
 
 Every instructor action (an extra attempt, a voided or reopened attempt, an exam date, a learner
 removed, an enrolment code rotated, enrolment closed or opened, a co-instructor added, a password
-reset code given) writes its entry with :func:`record`, inside the same transaction as the change,
+reset code given, a certificate revoked) writes its entry with :func:`record`, inside the same transaction as the change,
 so there is never a change without its entry nor an entry without its change. The app only adds
 entries: nothing here or elsewhere updates or deletes one.
 """
@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from learning.errors import AccountError
 from learning.store.tables import AuditRow, UserRow
 
 MAX_REASON = 500
@@ -33,6 +34,7 @@ class Action(enum.StrEnum):
     ENROLMENT_OPENED = "enrolment opened"
     CO_INSTRUCTOR_ADDED = "co-instructor added"
     RESET_CODE = "password reset code given"
+    CERTIFICATE_REVOKED = "certificate revoked"
 
 
 class AuditEntry(BaseModel):
@@ -49,6 +51,18 @@ class AuditEntry(BaseModel):
     subject: str
     reason: str
     details: dict[str, Any]
+
+
+def required_reason(reason: str) -> str:
+    """The reason an instructor gave for an action, in one line, at most :data:`MAX_REASON` characters.
+
+    Raises:
+        AccountError: no reason given.
+    """
+    why = " ".join(reason.split())
+    if not why:
+        raise AccountError("say why, in a few words: the reason is kept in the audit log")
+    return why[:MAX_REASON]
 
 
 def record(

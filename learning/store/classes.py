@@ -455,7 +455,4 @@ class Classes:
 
 
 def _reason(reason: str) -> str:
-    why = " ".join(reason.split())
-    if not why:
-        raise AccountError("say why, in a few words: the reason is kept in the audit log")
-    return why[: audit.MAX_REASON]
+    return audit.required_reason(reason)

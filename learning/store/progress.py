@@ -24,11 +24,9 @@ from learning.quiz import AttemptStatus, FeedbackMode
 from learning.store.accounts import Accounts, User, require_self
 from learning.store.database import Database
 from learning.store.tables import AnswerRow, AttemptRow, LessonProgressRow
+from learning.time_on_task import time_on_task
 
 __all__ = ["Dashboard", "LessonProgress", "LessonStatus", "ObjectiveMastery", "Progress"]
-
-MAX_LESSON_MINUTES = 30
-MAX_ATTEMPT_MINUTES = 90
 
 
 class LessonProgress(BaseModel):
@@ -97,6 +95,30 @@ def counted_answers(session: Session, user_ids: list[int]) -> list[tuple[int, st
     return rows
 
 
+def time_studied(session: Session, learner_id: int, *, lessons: Sequence[LessonProgressRow] | None = None) -> timedelta:
+    """A learner's time on task (:func:`learning.time_on_task.time_on_task`) from their lesson
+    progress and attempts (the caller has checked who may read them; ``lessons``: their lesson
+    progress rows, when already read)."""
+    if lessons is None:
+        lessons = list(session.scalars(select(LessonProgressRow).where(LessonProgressRow.user_id == learner_id)))
+    attempts = session.execute(
+        select(AttemptRow.id, AttemptRow.started_at, AttemptRow.submitted_at).where(AttemptRow.user_id == learner_id)
+    ).all()
+    # An attempt never submitted counts until its last answer; only those need their answers read.
+    last_answer = dict(
+        session.execute(
+            select(AnswerRow.attempt_id, func.max(AnswerRow.answered_at))
+            .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
+            .where(AttemptRow.user_id == learner_id, AttemptRow.submitted_at.is_(None))
+            .group_by(AnswerRow.attempt_id)
+        ).all()
+    )
+    return time_on_task(
+        lessons=[(r.opened_at, r.completed_at) for r in lessons],
+        attempts=[(started, submitted or last_answer.get(attempt_id)) for attempt_id, started, submitted in attempts],
+    )
+
+
 class Progress:
     """Lesson progress and mastery for learners and cohorts."""
 
@@ -154,20 +176,7 @@ class Progress:
             self.accounts.require_read(actor, learner_id, session=session)
             rows = counted_answers(session, [learner_id])
             progress = {r.lesson_id: r for r in session.scalars(select(LessonProgressRow).where(LessonProgressRow.user_id == learner_id))}
-            attempts = list(
-                session.execute(
-                    select(AttemptRow.id, AttemptRow.started_at, AttemptRow.submitted_at).where(AttemptRow.user_id == learner_id)
-                )
-            )
-            # An attempt never submitted counts until its last answer; only those need their answers read.
-            last_answer = dict(
-                session.execute(
-                    select(AnswerRow.attempt_id, func.max(AnswerRow.answered_at))
-                    .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
-                    .where(AttemptRow.user_id == learner_id, AttemptRow.submitted_at.is_(None))
-                    .group_by(AnswerRow.attempt_id)
-                ).all()
-            )
+            studied = time_studied(session, learner_id, lessons=list(progress.values()))
         objective_ids = [o.id for o in course.syllabus.objectives] if course.syllabus else []
         mastery = objective_mastery(((objectives, score) for _u, _q, objectives, score in rows), objective_ids)
         by_objective = {m.objective: m for m in mastery}
@@ -190,14 +199,6 @@ class Progress:
                     mastery=lesson_mastery(objectives),
                 )
             )
-        studied = timedelta(0)
-        for record in progress.values():
-            if record.completed_at is not None:
-                studied += min(record.completed_at - record.opened_at, timedelta(minutes=MAX_LESSON_MINUTES))
-        for attempt_id, started, submitted in attempts:
-            end = submitted or last_answer.get(attempt_id)
-            if end is not None:
-                studied += min(max(end - started, timedelta(0)), timedelta(minutes=MAX_ATTEMPT_MINUTES))
         opened = sorted((r for r in progress.values()), key=lambda r: r.opened_at, reverse=True)
         return Dashboard(
             lessons=lessons,

@@ -228,6 +228,33 @@ class AuditRow(Base):
     details: Mapped[JsonObject] = mapped_column(JSON, default=dict)
 
 
+class CertificateRow(Base):
+    """A learner's certificate of completion, as it was issued: what it prints, frozen at issue,
+    and its verification code. One per learner. Revoked, it stays, with when, why and by whom.
+
+    ``code`` is the verification code without its dashes (20 characters of a 32-letter alphabet,
+    100 random bits); its unique index is what a lookup by code uses.
+    """
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    attempt_id: Mapped[str | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    learner_name: Mapped[str] = mapped_column(String(120))
+    course_title: Mapped[str] = mapped_column(String(200))
+    passed_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[float] = mapped_column(Float)
+    minutes_studied: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list[JsonObject]] = mapped_column(JSON)
+    """The objectives covered, by unit: ``[{"unit": title, "objectives": [text, ...]}, ...]``."""
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class AnswerRow(Base):
     """One submitted answer. An exam answer changed later gets a new revision; the last is current."""
 
@@ -318,6 +345,7 @@ __all__ = [
     "AttemptRow",
     "AuditRow",
     "Base",
+    "CertificateRow",
     "CoInstructorRow",
     "CohortRow",
     "LessonProgressRow",

@@ -34,6 +34,7 @@ class Scope(enum.StrEnum):
     ADDRESS = "address"  # failed sign-ins and wrong reset codes from one address
     SIGN_UP = "sign-up"  # accounts made from one address
     CODE = "code"  # wrong enrolment codes from one address, or by one learner
+    VERIFY = "verify"  # certificate codes looked up from one address
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Throttles:
             Scope.ADDRESS: self.limits.address,
             Scope.SIGN_UP: self.limits.sign_up,
             Scope.CODE: self.limits.code,
+            Scope.VERIFY: self.limits.verify,
         }[scope]
 
     def _count(self, key: Key, row: ThrottleRow | None, now: datetime) -> Count:

@@ -35,6 +35,7 @@ class PageDef:
     instructor: bool = False
     default: bool = False
     wide: bool = False  # uses the whole width of a large screen (the editor's form and preview side by side, a class's gradebook)
+    public: bool = False  # works for anyone, signed in or not (the certificate verification page)
 
     @property
     def view(self) -> Path:
@@ -57,6 +58,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("import", "Import questions", ":material/upload_file:", section=TEACH, instructor=True, wide=True),
     PageDef("stats", "Item statistics", ":material/query_stats:", section=TEACH, instructor=True, wide=True),
     PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),
+    PageDef("verify", "Verify a certificate", ":material/verified:", hidden=True, public=True),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
 
@@ -76,9 +78,15 @@ def signed_in_pages(*, instructor: bool) -> dict[str, st.Page]:
 
 
 def signed_out_pages(render: Callable[[], None]) -> dict[str, st.Page]:
-    """Every address shows ``render`` (the sign-in screen) until someone signs in."""
+    """Every address shows ``render`` (the sign-in screen) until someone signs in, but a public
+    page, which shows itself."""
     pages = {"signin": st.Page(render, title="Sign in", url_path="signin", default=True)}
-    pages |= {d.name: st.Page(render, title="Sign in", url_path=d.name, visibility="hidden") for d in PAGES}
+    pages |= {
+        d.name: st.Page(d.view, title=d.title, icon=d.icon, url_path=d.name, visibility="hidden")
+        if d.public
+        else st.Page(render, title="Sign in", url_path=d.name, visibility="hidden")
+        for d in PAGES
+    }
     return pages
 
 

@@ -3,11 +3,13 @@ from the store on every run, so a disabled account or a changed role takes effec
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from learning.store import User
 from learning.throttle import client_address as address_of
-from learning.ui import services
+from learning.ui import nav, services
 
 USER_KEY = "user_id"
 
@@ -56,6 +58,24 @@ def client_address() -> str:
     return address_of(
         peer if isinstance(peer, str) else None, forwarded if isinstance(forwarded, str) else None, trust_forwarded_for=trusted
     )
+
+
+def public_url() -> str:
+    """The app's address for links printed for the public (a certificate's verification link):
+    ``LEARNING_PUBLIC_URL`` when set, else the address this browser opened the app at (without
+    the page), else ``LEARNING_SITE_URL``."""
+    config = services.settings()
+    if config.public_url:
+        return config.public_url.rstrip("/")
+    opened = st.context.url
+    if isinstance(opened, str) and opened.startswith(("http://", "https://")):
+        parts = urlsplit(opened)
+        path = parts.path.rstrip("/")
+        page = nav.current()
+        if page and path.endswith(f"/{page}"):
+            path = path[: -len(page) - 1]
+        return f"{parts.scheme}://{parts.netloc}{path}"
+    return config.site_url.rstrip("/")
 
 
 def sso_configured() -> bool:

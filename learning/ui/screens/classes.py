@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from learning.errors import AccessDenied, AccountError, AttemptError
+from learning.certificate import score_words
+from learning.errors import AccessDenied, AccountError, AttemptError, CertificateError
 from learning.gradebook import ClassStatus
 from learning.grading import correct_answer
 from learning.render import inline, plain_text
@@ -69,9 +70,11 @@ def _int(value: str | None) -> int | None:
 def _class(user: User, cohort: Cohort) -> None:
     store = services.store()
     st.markdown(f"**{plain_text(cohort.name)}** · {count(cohort.members, 'learner')}")
-    roster_tab, settings_tab, log_tab = st.tabs(["Roster and gradebook", "Class settings", "Audit log"])
+    roster_tab, certificates_tab, settings_tab, log_tab = st.tabs(["Roster and gradebook", "Certificates", "Class settings", "Audit log"])
     with roster_tab:
         _roster(store.classes.roster(user, cohort.id, now=services.now()))
+    with certificates_tab:
+        _certificates(user, cohort)
     with settings_tab:
         _settings(user, cohort)
     with log_tab:
@@ -166,6 +169,60 @@ def _table_row(roster: Roster, row, zone) -> dict[str, object]:
 
 def _open(class_id: int, learner_id: int) -> None:
     nav.go("classes", **{"class": str(class_id), "learner": str(learner_id)})
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+def _certificates(user: User, cohort: Cohort) -> None:
+    store = services.store()
+    issued = store.certificates.for_class(user, cohort.id)
+    done = st.session_state.pop(f"revoked-{cohort.id}", None)  # kept over the run that redraws the table
+    if done:
+        st.success(done)
+    if not issued:
+        st.caption(
+            "No learner of this class has a certificate yet. Learners get theirs on their Progress page "
+            "once they have read every lesson and passed the final exam."
+        )
+        return
+    zone, zone_name = services.time_zone()
+    frame = pd.DataFrame(
+        [
+            {
+                "Learner": c.learner,
+                "Status": c.status,
+                "Date passed": c.certificate.passed_on,
+                "Score": score_words(c.certificate.score),
+                "Code": c.code,
+                "Issued": c.certificate.issued_at.astimezone(zone).replace(tzinfo=None),
+                "Username": c.username,
+            }
+            for c in issued
+        ]
+    )
+    columns = {
+        "Learner": st.column_config.TextColumn(pinned=True),
+        "Date passed": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Issued": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", help=f"In {zone_name}"),
+    }
+    st.dataframe(frame, hide_index=True, column_config=columns)
+    st.caption("Anyone can check a code on the verification page; a revoked certificate reads as revoked there, never why.")
+    valid = {c.learner_id: f"{c.learner} ({c.username}) · {c.code}" for c in issued if not c.certificate.revoked}
+    if not valid:
+        return
+    with st.form(f"revoke-{cohort.id}", clear_on_submit=True):
+        st.markdown("**Revoke a certificate**")
+        learner_id = st.selectbox("Certificate", list(valid), format_func=valid.__getitem__, key=f"revoke-which-{cohort.id}")
+        reason = st.text_input("Reason (kept in the audit log)", max_chars=300, key=f"revoke-reason-{cohort.id}")
+        if st.form_submit_button("Revoke", icon=":material/block:"):
+            try:
+                store.certificates.revoke(user, cohort.id, learner_id, reason=reason, now=services.now())
+            except (AccountError, CertificateError, AccessDenied) as error:
+                st.error(sentence(str(error)))
+            else:
+                st.session_state[f"revoked-{cohort.id}"] = f"Revoked: {plain_text(valid[learner_id])}. The verification page now says so."
+                st.rerun()
 
 
 # --- settings, co-instructors, the audit log --------------------------------------------------

@@ -1,5 +1,5 @@
 """Progress: days to the exam and whether the study plan is on track, mastery per objective and per
-lesson, score history, time studied, and downloads.
+lesson, score history, time studied, downloads, and the learner's certificate of completion once earned.
 
 :func:`show` draws it for any learner the viewer may read: the learner's own page, and the
 instructor's view of a learner of their class (the same drawing, so both see the same thing).
@@ -13,6 +13,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from learning.certificate import date_words, score_words, shown_code, verify_url
+from learning.certificate_pdf import render_pdf, unprintable
+from learning.render import plain_text
 from learning.store import User
 from learning.ui import charts, nav, services, session
 from learning.ui.screens import plan
@@ -38,6 +41,8 @@ def show(viewer: User, learner: User) -> None:
         st.metric("Time studied", f"{hours} h {minutes:02d} min" if hours else f"{minutes} min", border=True)
         st.metric("Questions answered", board.answers, border=True)
         st.metric("Objectives mastered", f"{sum(m.mastered for m in board.objectives)} of {len(board.objectives)}", border=True)
+    if own and not learner.is_instructor:
+        _certificate(learner, store)
     plan.progress_section(viewer, learner)
 
     if board.answers == 0 and own:
@@ -129,3 +134,50 @@ def _downloads(viewer, learner, store) -> None:
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+def _certificate(learner: User, store) -> None:
+    """The certificate of completion: issued the first time this page is opened after the learner
+    has read every lesson and passed the final exam (the same one, with the same code, ever after)."""
+    certificate = store.certificates.get(learner, learner.id)
+    if certificate is None:
+        standing = store.certificates.eligibility(learner, learner.id)
+        if not standing.eligible:
+            todo = []
+            if standing.lessons_read < standing.lessons_total or not standing.lessons_total:
+                todo.append(f"read every lesson ({standing.lessons_read} of {standing.lessons_total} read)")
+            if not standing.passed_final:
+                todo.append("pass the final exam")
+            st.caption(f":material/workspace_premium: Your certificate of completion is ready once you {' and '.join(todo)}.")
+            return
+        certificate = store.certificates.issue(learner, now=services.now(), zone=services.time_zone()[0])
+    with st.container(border=True):
+        _certificate_card(learner, certificate)
+
+
+def _certificate_card(learner: User, certificate) -> None:
+    st.markdown("**:material/workspace_premium: Certificate of completion**")
+    if certificate.revoked:
+        st.warning("Your certificate was revoked by your school, so it is no longer valid. Your instructor can tell you why.")
+        return
+    link = verify_url(session.public_url(), certificate.code)
+    school = services.settings().school_name
+    st.markdown(
+        f"You passed the final exam on {date_words(certificate.passed_on)} with {score_words(certificate.score)}. "
+        f"Anyone you show your certificate to (an employer, a licensing board) can check it at [{plain_text(link)}]({link}), "
+        f"with the code **{shown_code(certificate.code)}**."
+    )
+    missing = unprintable(certificate.learner_name)
+    if missing:
+        st.warning(
+            f"Your name has letters the certificate cannot print ({plain_text(missing)}): they are left out. Ask your instructor for help."
+        )
+    st.download_button(
+        "Download your certificate",
+        data=lambda: render_pdf(certificate, school=school, url=link),  # made when clicked, not on every run
+        file_name=f"certificate-{learner.username}.pdf",
+        mime="application/pdf",
+        icon=":material/workspace_premium:",
+        type="primary",
+        on_click="ignore",
+    )

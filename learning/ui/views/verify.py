@@ -1,0 +1,5 @@
+"""The public certificate verification page."""
+
+from learning.ui.screens.verify import render
+
+render()

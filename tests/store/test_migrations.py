@@ -138,3 +138,19 @@ def test_throttles_come_and_go_with_their_migration(store, learner) -> None:
     store.db.upgrade()
     assert _differences(store.db) == []
     assert store.accounts.sign_in("sam", PASSWORD, now=NOW, client="192.0.2.1") == learner
+
+
+def test_sessions_come_and_go_with_their_migration(store, learner) -> None:
+    """0006 adds ``sessions`` and ``session_handoffs``; going back to 0005 drops both (everyone
+    signs in again) and keeps every account."""
+    from tests.conftest import NOW
+    from tests.store.conftest import PASSWORD
+
+    raw = store.sessions.start(learner.id, now=NOW, persistent=True, user_agent=None)
+    store.sessions.handoff(raw, now=NOW)
+    store.db.downgrade("0005")
+    assert not {"sessions", "session_handoffs"} & set(inspect(store.db.writer).get_table_names())
+    store.db.upgrade()
+    assert _differences(store.db) == []
+    assert store.sessions.user_for(raw, now=NOW) is None
+    assert store.accounts.sign_in("sam", PASSWORD, now=NOW) == learner

@@ -48,7 +48,7 @@ def _sign_in() -> None:
         try:
             user = services.store().accounts.sign_in(username, password, now=services.now(), client=session.client_address())
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except SignInError as error:
             messages = {
@@ -69,8 +69,8 @@ def _keep_help() -> str:
     )
 
 
-def _wait_message(error: TooManyTries) -> str:
-    """When to try again, in plain words, and what else helps."""
+def wait_message(error: TooManyTries) -> str:
+    """When to try again, in plain words, and what else helps (the account page says it too)."""
     when = f"Try again in {wait_words(error.wait)}"
     return {
         "sign_in": f"Too many sign-ins failed from this device or for this username. {when}. "
@@ -100,7 +100,7 @@ def _reset() -> None:
         try:
             user = services.store().accounts.reset_password(username, code, password, now=services.now(), client=session.client_address())
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except AccountError as error:
             st.error(sentence(str(error)))
@@ -150,7 +150,7 @@ def _sign_up() -> None:
                 client=session.client_address(),
             )
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except AccountError as error:
             st.error(sentence(str(error)))

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
         "(unset: the address the learner's browser used, else site_url).",
     )
     verifications_per_address: int = Field(default=30, description="Certificate codes checked from one address before the next waits.")
+    session_idle_hours: float = Field(default=8, gt=0, description="A signed-in browser not used for this long is signed out.")
+    session_remember_days: float = Field(default=30, gt=0, description='The longest a "Keep me signed in" session lasts.')
+    session_browser_hours: float = Field(
+        default=12, gt=0, description="The longest any other session lasts (its cookie also ends when the browser closes)."
+    )
+    frame_ancestors: str = Field(
+        default="", description="Other sites allowed to show the app in a frame (origins separated by spaces, such as an LMS)."
+    )
 
     def limits(self) -> Limits:
         """The throttles' rules with the numbers set here (waits double from the defaults' first wait)."""

@@ -6,12 +6,14 @@ actions and audit log.
 
     store = Store.open(url, course=lambda: course)
     user = store.accounts.sign_in("sam", password, now=now)
+    session_id = store.sessions.start(user.id, now=now, persistent=False, user_agent=None)
     attempt = store.attempts.start(user, spec, now=now)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from learning.course import Course
 from learning.settings import Settings
@@ -26,6 +28,7 @@ from learning.store.exports import Exports
 from learning.store.plans import ExamDate, Plans
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
+from learning.store.sessions import ActiveSession, Handed, SessionRules, Sessions
 from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
 from learning.store.weak_spots import WeakSpots
 
@@ -37,6 +40,14 @@ class Store:
         settings = settings or Settings()
         self.db = database
         self.accounts = Accounts(database, limits=settings.limits())
+        self.sessions = Sessions(
+            database,
+            rules=SessionRules(
+                idle=timedelta(hours=settings.session_idle_hours),
+                remembered=timedelta(days=settings.session_remember_days),
+                browser=timedelta(hours=settings.session_browser_hours),
+            ),
+        )
         self.review = Review(database, self.accounts, course)
         self.attempts = Attempts(database, self.accounts, self.review, course)
         self.progress = Progress(database, self.accounts, course)
@@ -64,6 +75,7 @@ __all__ = [
     "COMMAND_LINE",
     "Accounts",
     "Action",
+    "ActiveSession",
     "AnswerOutcome",
     "Attempts",
     "AuditEntry",
@@ -79,6 +91,7 @@ __all__ = [
     "Eligibility",
     "ExamDate",
     "Exports",
+    "Handed",
     "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
@@ -92,6 +105,8 @@ __all__ = [
     "Role",
     "Roster",
     "Saved",
+    "SessionRules",
+    "Sessions",
     "Statistics",
     "StatisticsReport",
     "Store",

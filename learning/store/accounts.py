@@ -351,6 +351,11 @@ class Accounts:
             return [user_of(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
 
     def set_password(self, username: str, password: str) -> None:
+        """Give an account a new password (the command line): every session of it ends.
+
+        Raises:
+            AccountError: no such account, or the password breaks the policy.
+        """
         name = normalise_username(username)
         problems = password_problems(password, username=name)
         if problems:
@@ -363,12 +368,20 @@ class Accounts:
             if row is None:
                 raise AccountError(f"no account {name!r}")
             row.password_hash = password_hash
-            # A new password set on the command line forgets the failed sign-ins at this username.
+            # A new password set on the command line forgets the failed sign-ins at this username,
+            # and signs every browser out (someone may have known the old one).
             session.execute(delete(ThrottleRow).where(ThrottleRow.key_hash == Key(Scope.ACCOUNT, name).digest))
+            _end_sessions(session, row.id)
 
         self.db.run_write(work)
 
     def set_disabled(self, username: str, disabled: bool = True) -> None:
+        """Disable an account (every session of it ends: open tabs show the sign-in screen at
+        their next run) or enable it again.
+
+        Raises:
+            AccountError: no such account.
+        """
         name = normalise_username(username)
 
         def work(session: Session) -> None:
@@ -376,6 +389,8 @@ class Accounts:
             if row is None:
                 raise AccountError(f"no account {name!r}")
             row.disabled = disabled
+            if disabled:
+                _end_sessions(session, row.id)
 
         self.db.run_write(work)
 
@@ -389,6 +404,42 @@ class Accounts:
             return user_of(row)
 
         return self.db.run_write(work)
+
+    def has_password(self, user_id: int) -> bool:
+        """Whether the account signs in with a password (not only through single sign-on)."""
+        with self.db.read() as session:
+            return session.scalar(select(UserRow.password_hash).where(UserRow.id == user_id)) is not None
+
+    def change_password(
+        self, actor: User, current: str, new: str, *, now: datetime, client: str | None = None, keep: str | None = None
+    ) -> None:
+        """A person changes their own password: the current one is checked as a sign-in is (a
+        wrong one counts as a failed sign-in from ``client``), the new one must pass the same
+        rules as at sign-up, and every other session of the account ends (``keep``: the asking
+        browser's session id, which stays signed in).
+
+        Raises:
+            AccountError: the new password breaks the policy, or the account has no password.
+            SignInError: the current password is wrong (``wrong_password``), or ``busy``.
+            TooManyTries: too many failures from this client or at this username lately.
+        """
+        problems = password_problems(new, username=actor.username)
+        if problems:
+            raise AccountError("new password: " + "; ".join(problems))
+        if not self.has_password(actor.id):
+            raise AccountError("this account signs in through your school; change your password there")
+        checked = self.sign_in(actor.username, current, now=now, client=client)
+        if checked.id != actor.id:
+            raise SignInError(WRONG, reason="wrong_password")
+        with self._turn_to_hash(signing_in=False):  # outside the write: it is slow
+            password_hash = hash_password(new)
+
+        def work(session: Session) -> None:
+            row = session.get_one(UserRow, actor.id)
+            row.password_hash = password_hash
+            _end_sessions(session, row.id, keep=keep)
+
+        self.db.run_write(work)
 
     # --- signing in ---------------------------------------------------------------------
 
@@ -721,6 +772,7 @@ class Accounts:
             row.used_at = now
             user = session.get_one(UserRow, found.user_id)
             user.password_hash = password_hash
+            _end_sessions(session, user.id)
             locked = self.throttles.lock(session, keys.all, now=now)
             locked.clear([keys.account, keys.pair])
             if address:
@@ -785,6 +837,12 @@ class Accounts:
     def require_read(self, actor: User, learner_id: int, *, session: Session | None = None) -> None:
         if not self.can_read(actor, learner_id, session=session):
             raise AccessDenied("you may only see your own records, or those of learners in your classes")
+
+
+def _end_sessions(session: Session, user_id: int, *, keep: str | None = None) -> int:
+    from learning.store.sessions import end_sessions  # imported here: the sessions module builds User from this one
+
+    return end_sessions(session, user_id, keep=keep)
 
 
 def require_self(actor: User, learner_id: int) -> None:

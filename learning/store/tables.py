@@ -207,6 +207,41 @@ class ThrottleRow(Base):
     last_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class SessionRow(Base):
+    """A browser signed in: the account, when it signed in and was last seen, when the session ends
+    at the latest, and the browser's user agent (to list a person's devices).
+
+    The session id itself is never stored: only its SHA-256 digest, so a copy of the table signs
+    nobody in. A session also ends after a time without use (see :class:`learning.store.sessions.SessionRules`).
+    """
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    persistent: Mapped[bool] = mapped_column(Boolean)
+    """"Keep me signed in": the cookie outlives the browser (up to ``expires_at``)."""
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+
+class SessionHandoffRow(Base):
+    """A one-time token that hands a new session from the app's run to the browser's cookie.
+
+    Found by the token's digest; it carries the session id sealed with a key only the token gives
+    (so the table alone yields no session id), expires within a minute and is deleted when used.
+    """
+
+    __tablename__ = "session_handoffs"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(ForeignKey("sessions.id_hash", ondelete="CASCADE"), index=True)
+    sealed_id: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class AuditRow(Base):
     """One thing an instructor did to a class or a learner's records: who, what, when and why.
 

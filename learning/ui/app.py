@@ -14,8 +14,10 @@ from learning.wording import RECORDS_UNAVAILABLE, sentence
 log = logging.getLogger("learning.ui")
 
 
-def sign_out() -> None:
-    session.sign_out()
+def sign_out(*, everywhere: bool = False) -> None:
+    """Sign out (``everywhere``: on every device) and show the sign-in screen; the browser then
+    clears its cookie. A school sign-in is ended with the identity provider too."""
+    session.sign_out(everywhere=everywhere)
     if session.sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
     st.rerun()
@@ -35,7 +37,7 @@ def _single_sign_on():
     except SignInError as error:
         st.error(sentence(str(error)))
         return None
-    session.sign_in(user)
+    session.sign_in(user, then=session.here())
     return user
 
 
@@ -61,6 +63,7 @@ def _run() -> None:
     services.store()  # opened (and checked) once per process: an empty or damaged file stops here, before anyone signs in
     user = session.current_user() or _single_sign_on()
     problem = st.session_state.pop(services.PROBLEM_KEY, None)  # a write a button's callback could not make
+    session.follow_pending()  # a sign-in's cookie handoff, or a sign-out's clearing of it
     if user is None:
         # Every address of the app shows the sign-in screen until someone signs in; then the same
         # address opens the real page, so a deep link or a refresh lands where the learner was.

@@ -30,7 +30,7 @@ class PageDef:
     name: str  # URL path, key and view file
     title: str
     icon: str | None = None
-    section: str = ""  # "" for the study pages, "Teach" for instructors' pages, "account" for sign-out
+    section: str = ""  # "" for the study pages, "Teach" for instructors' pages, "account" for the account page and sign-out
     hidden: bool = False  # reached by links, not listed in the navigation
     instructor: bool = False
     default: bool = False
@@ -59,6 +59,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("stats", "Item statistics", ":material/query_stats:", section=TEACH, instructor=True, wide=True),
     PageDef("edit", "Edit question", ":material/edit_note:", section=TEACH, hidden=True, instructor=True, wide=True),
     PageDef("verify", "Verify a certificate", ":material/verified:", hidden=True, public=True),
+    PageDef("account", "Account", ":material/manage_accounts:", section=ACCOUNT),
     PageDef("sign-out", "Sign out", ":material/logout:", section=ACCOUNT),
 )
 

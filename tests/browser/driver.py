@@ -26,8 +26,10 @@ class Learner:
 
     # --- basics -----------------------------------------------------------------------------
 
-    def open(self) -> None:
-        self.page.goto(self.base_url)
+    def open(self, path: str = "") -> None:
+        """Open the app (at ``path``, such as ``/lesson?lesson=ID``). The browser's session cookie
+        goes along: a browser that signed in before lands signed in."""
+        self.page.goto(self.base_url + path)
 
     def idle(self) -> None:
         """Wait until the app is connected and Streamlit has finished every run a click started.
@@ -144,13 +146,29 @@ class Learner:
         self.textbox("Choose a username").fill(username)
         self.textbox("Choose a password").fill(password)
         self.textbox("Type the password again").fill(password)
+        self.expect_handoff()
         self.click(self.button("Create my account"))
+        self.handed_off()
         self.see(f"Welcome, {name}")
 
     def sign_in(self, username: str, password: str) -> None:
         self.textbox("Username").fill(username)
         self.textbox("Password").fill(password)
+        self.expect_handoff()
         self.click(self.button("Sign in"))
+        self.handed_off()
+
+    def expect_handoff(self) -> None:
+        """Mark the page before a sign-in: the run that signs in sends the browser through
+        ``/auth/session`` (which sets the session cookie) and back, so the page is loaded anew."""
+        self.page.evaluate("() => { window.__beforeHandoff = true; }")
+
+    def handed_off(self) -> None:
+        """Wait until the page marked by :meth:`expect_handoff` has been replaced by the one the
+        handoff led to, and that one has finished its run: a click before then would land on a
+        page about to go."""
+        self.page.wait_for_function("() => window.__beforeHandoff === undefined && !location.pathname.startsWith('/auth/')")
+        self.idle()
 
     # --- questions --------------------------------------------------------------------------
 

@@ -134,10 +134,17 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
         answered.append(question.id)
     expect(page.get_by_text("Time left:")).to_be_visible()
     look("quiz-exam")
+    # A reload mid-exam keeps the learner signed in (the session cookie), at the same address.
     page.reload()
-    expect(page.get_by_role("tab", name="Sign in")).to_be_visible()
-    app.sign_in(username, PASSWORD)
-    app.see(re.compile("Question 4 of 40 · 3 answered"))  # back at the same address: the exam resumes
+    app.idle()
+    app.see(re.compile("Question 4 of 40 · 3 answered"))
+    expect(page.get_by_role("tab", name="Sign in")).to_have_count(0)
+    # So does a new tab opened on a deep link: no sign-in, straight to the lesson.
+    tab = Learner(context.new_page(), app_url, course, screenshot_folder(viewport))
+    tab.open(f"/lesson?lesson={first.id}")
+    expect(tab.page.get_by_role("heading", name=first.title, level=1)).to_be_visible()
+    expect(tab.page.get_by_role("tab", name="Sign in")).to_have_count(0)
+    tab.page.close()
     app.go("Course")
     resume = app.link(re.compile(r"Resume Final exam \(3 of 40 answered\)"))
     expect(resume).to_be_visible()
@@ -199,9 +206,10 @@ def test_keyboard_alone_signs_up_and_opens_a_lesson(browser, app_url, course) ->
     ):
         tab_to(lambda e, label=label: e.get("label") == label, label)
         page.keyboard.type(text)
+    app.expect_handoff()
     page.keyboard.press("Enter")  # Enter in a form's text field submits the form
+    app.handed_off()
     app.see("Welcome, Kim Keys")
-    app.idle()
     tab_to(lambda e: e.get("text", "").endswith("Start with: Two roles, two goals"), "the first lesson")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=course.lessons[0].title, level=1)).to_be_visible()

@@ -160,3 +160,19 @@ def test_when_an_exam_date_was_set_comes_and_goes_with_its_migration(store, lear
     assert store.accounts.cohort(instructor, cohort.id).exam_date == date(2026, 6, 1)
     exam = store.plans.exam(learner, learner.id, today=NOW.date())
     assert (exam.day, exam.own, exam.started) == (date(2026, 5, 1), True, None)  # set before plans: measured from today
+
+
+def test_sessions_come_and_go_with_their_migration(store, learner) -> None:
+    """0006 adds ``sessions`` and ``session_handoffs``; going back to 0005 drops both (everyone
+    signs in again) and keeps every account."""
+    from tests.conftest import NOW
+    from tests.store.conftest import PASSWORD
+
+    raw = store.sessions.start(learner.id, now=NOW, persistent=True, user_agent=None)
+    store.sessions.handoff(raw, now=NOW)
+    store.db.downgrade("0005")
+    assert not {"sessions", "session_handoffs"} & set(inspect(store.db.writer).get_table_names())
+    store.db.upgrade()
+    assert _differences(store.db) == []
+    assert store.sessions.user_for(raw, now=NOW) is None
+    assert store.accounts.sign_in("sam", PASSWORD, now=NOW) == learner

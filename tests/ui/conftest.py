@@ -34,8 +34,10 @@ class App:
         assert not self.at.exception, [e.value for e in self.at.exception]
         return self.at
 
-    def sign_in_as(self, user) -> AppTest:
+    def sign_in_as(self, user, *, keep: bool = False) -> AppTest:
+        """Signed in as ``user`` with a server-side session, as a sign-in leaves a browser session."""
         self.at.session_state["user_id"] = user.id
+        self.at.session_state["session_id"] = self.store.sessions.start(user.id, now=datetime.now(UTC), persistent=keep, user_agent=None)
         return self.run()
 
     def open(self, view: str, **query: str) -> AppTest:

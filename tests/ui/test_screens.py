@@ -221,7 +221,9 @@ def test_progress_offers_the_learners_records(app) -> None:
     app.open("progress")
     assert "Questions answered 1" in app.texts()
     assert len(app.at.get("vega_lite_chart")) >= 2
-    assert [d.proto.label for d in app.at.get("download_button")] == ["Transcript (CSV)", "All answers (xAPI JSON)"]
+    links = [(d.proto.label, d.proto.url) for d in app.at.get("link_button")]
+    assert links == [("Transcript (CSV)", "/exports/transcript.csv"), ("All answers (xAPI JSON)", "/exports/statements.json")]
+    assert not app.at.get("download_button")  # never a file at a media address anyone could fetch
 
 
 def test_instructors_see_classes_and_problems(app) -> None:

@@ -7,8 +7,6 @@ instructor's view of a learner of their class (the same drawing, so both see the
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -19,6 +17,7 @@ from learning.render import plain_text
 from learning.store import User
 from learning.ui import charts, nav, services, session
 from learning.ui.screens import plan
+from learning.web.app import STATEMENTS_PATH, TRANSCRIPT_PATH
 from learning.wording import count
 
 
@@ -54,7 +53,7 @@ def show(viewer: User, learner: User) -> None:
         _lesson_chart(board, course)
         _objective_chart(board, course)
     _history(viewer, learner, store, own=own)
-    _downloads(viewer, learner, store)
+    _downloads(viewer, learner)
 
 
 def _lesson_chart(board, course) -> None:
@@ -113,27 +112,16 @@ def _history(viewer, learner, store, *, own: bool) -> None:
         nav.link(label, "results", icon=":material/assignment:", attempt=attempt.id)
 
 
-def _downloads(viewer, learner, store) -> None:
+def _downloads(viewer, learner) -> None:
+    """Links to the downloads, which the server sends only to a browser with a live session (a
+    file kept at a media address would be served to anyone who had the address)."""
     own = viewer.id == learner.id
     st.subheader("Your records" if own else "Records")
     st.caption(f"Download {'your' if own else 'the'} transcript, or every answer as xAPI statements for a learning record store.")
+    query = "" if own else f"?learner={learner.id}"
     with st.container(horizontal=True):
-        st.download_button(
-            "Transcript (CSV)",
-            data=store.exports.transcript_csv(viewer, learner.id),
-            file_name=f"transcript-{learner.username}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        st.download_button(
-            "All answers (xAPI JSON)",
-            data=json.dumps(store.exports.xapi_statements(viewer, learner.id), indent=2, ensure_ascii=False),
-            file_name=f"answers-{learner.username}.xapi.json",
-            mime="application/json",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        st.link_button("Transcript (CSV)", TRANSCRIPT_PATH + query, icon=":material/download:")
+        st.link_button("All answers (xAPI JSON)", STATEMENTS_PATH + query, icon=":material/download:")
 
 
 def _certificate(learner: User, store) -> None:

@@ -39,6 +39,7 @@ def _sign_in() -> None:
     with st.form("sign-in"):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
+        keep = st.checkbox("Keep me signed in", help=_keep_help())
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         if not username.strip() or not password:
@@ -47,7 +48,7 @@ def _sign_in() -> None:
         try:
             user = services.store().accounts.sign_in(username, password, now=services.now(), client=session.client_address())
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except SignInError as error:
             messages = {
@@ -56,11 +57,20 @@ def _sign_in() -> None:
             }
             st.error(messages.get(error.reason, sentence(str(error))))
             return
-        _enter(user)
+        _enter(user, keep=keep)
 
 
-def _wait_message(error: TooManyTries) -> str:
-    """When to try again, in plain words, and what else helps."""
+def _keep_help() -> str:
+    config = services.settings()
+    days, hours = config.session_remember_days, config.session_idle_hours
+    return (
+        f"Stay signed in on this device for up to {days:g} days, even after the browser closes, as long as it is used "
+        f"at least every {hours:g} hours. Leave it off on a shared computer: then closing the browser signs you out."
+    )
+
+
+def wait_message(error: TooManyTries) -> str:
+    """When to try again, in plain words, and what else helps (the account page says it too)."""
     when = f"Try again in {wait_words(error.wait)}"
     return {
         "sign_in": f"Too many sign-ins failed from this device or for this username. {when}. "
@@ -90,7 +100,7 @@ def _reset() -> None:
         try:
             user = services.store().accounts.reset_password(username, code, password, now=services.now(), client=session.client_address())
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except AccountError as error:
             st.error(sentence(str(error)))
@@ -98,11 +108,11 @@ def _reset() -> None:
         _enter(user)
 
 
-def _enter(user) -> None:
+def _enter(user, *, keep: bool = False) -> None:
     """Signed in: stay on the address the person came to (a deep link or a refresh), except sign-out."""
     leaving = nav.current() == "sign-out"
     home = nav.page("home")
-    session.sign_in(user)
+    session.sign_in(user, keep=keep, then="/" if leaving else session.here())
     if leaving:
         st.switch_page(home)
     st.rerun()
@@ -140,7 +150,7 @@ def _sign_up() -> None:
                 client=session.client_address(),
             )
         except TooManyTries as error:
-            st.error(_wait_message(error))
+            st.error(wait_message(error))
             return
         except AccountError as error:
             st.error(sentence(str(error)))

@@ -2,7 +2,7 @@
 starts, against which "on track" or "behind" is measured
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2027-01-10 09:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import learning.store.tables
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

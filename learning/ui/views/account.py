@@ -1,0 +1,5 @@
+"""The account page."""
+
+from learning.ui.screens.account import render
+
+render()

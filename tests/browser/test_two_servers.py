@@ -47,12 +47,6 @@ ANSWERED = 3
 APP = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.fileWatcherType", "none"]
 """An app server as ``deploy/learning@.service`` starts it, with the port and address given after."""
 
-needs_server_side_sessions = pytest.mark.xfail(
-    strict=True, reason="needs server-side sessions: a reload starts a signed-out Streamlit session until they land"
-)
-"""The one step that waits for server-side sessions (the cookie ``learning_session``): remove
-this mark when they are merged, and the step must pass."""
-
 
 def _wait_healthy(url: str, *, alive, what: str, log: Path) -> None:
     deadline = time.monotonic() + 90
@@ -108,6 +102,24 @@ class School:
         process = server.process
         assert process is not None
         _wait_healthy(server.url, alive=lambda: process.poll() is None, what=f"app server {route}", log=server.log)
+
+    def routed(self, route: str) -> None:
+        """Wait until nginx sends a browser pinned to ``route`` to that server again: after a
+        server failed, nginx leaves it out for its ``fail_timeout`` even once it is back."""
+        deadline = time.monotonic() + 30
+        while True:
+            request = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"{ROUTE_COOKIE}={route}"})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    # nginx rewrites the cookie only when another server answered
+                    moved = any(value.startswith(f"{ROUTE_COOKIE}=") for value in response.headers.get_all("Set-Cookie") or [])
+                if not moved:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nginx does not route to server {route} again")
+            time.sleep(0.5)
 
     def kill(self, route: str) -> None:
         """Kill the server by its process id, as when its machine fails: no chance to say goodbye."""
@@ -267,13 +279,12 @@ def _progress(app: Learner, failover: Failover, answered: int) -> None:
 def test_a_reload_after_its_server_is_killed_lands_on_the_other_server(school, failover) -> None:
     assert failover.served_after == school.other(failover.served_before)
     page = failover.app.page
-    # The app itself answered: the sign-in screen, or (with server-side sessions) the quiz.
-    expect(page.get_by_role("tab", name="Sign in").or_(page.get_by_text(re.compile(r"^Question \d+ of"))).first).to_be_visible()
+    # The app itself answered, with the quiz: the session cookie signed the learner in on this server.
+    expect(page.get_by_text(re.compile(r"^Question \d+ of")).first).to_be_visible()
     # Nothing was lost with the server: the records are in the shared database.
     assert _answers(school.database_url, failover.username) == {failover.attempt_id: failover.answered}
 
 
-@needs_server_side_sessions
 def test_after_the_reload_the_learner_is_still_signed_in_in_the_same_attempt(failover) -> None:
     page = failover.app.page
     expect(page.get_by_role("tab", name="Sign in")).to_have_count(0, timeout=5_000)
@@ -285,8 +296,7 @@ def test_after_the_reload_the_learner_is_still_signed_in_in_the_same_attempt(fai
 def test_on_the_other_server_the_learner_carries_on_the_same_attempt(school, failover) -> None:
     app = failover.app
     page = app.page
-    if page.get_by_role("tab", name="Sign in").count():  # until server-side sessions land
-        app.sign_in(failover.username, PASSWORD)
+    expect(page.get_by_role("tab", name="Sign in")).to_have_count(0)
     _progress(app, failover, ANSWERED)
     question, box = app.shown_question()
     assert question.id not in failover.answered
@@ -302,6 +312,7 @@ def test_a_question_edit_saved_through_one_server_is_served_by_the_other(browser
         if server.process is None or server.process.poll() is not None:
             school.start(route)
             school.wait(route)
+            school.routed(route)
     instructor = f"teach-{uuid.uuid4().hex[:6]}"
     subprocess.run(
         [sys.executable, "-m", "learning", "users", "add", instructor, "--role", "instructor", "--name", "Robin Teach", "--password-stdin"],

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from learning.throttle import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LTI_KEY_FILE = "lti-tool-key.pem"
 
 
 def _default_database_url() -> str:
@@ -36,6 +38,23 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = Field(default=False, description="Behind a reverse proxy: the client is the last X-Forwarded-For entry.")
     sso_create_learners: bool = Field(default=True, description="A first single sign-on creates a learner account for that email.")
     site_url: str = Field(default="https://massage-study.example", description="Home page used to name learners in xAPI records.")
+    public_url: str | None = Field(
+        default=None, description="The address people reach the app at (https://study.school.edu): the base of the LTI tool's URLs."
+    )
+    lti_key_path: Path | None = Field(
+        default=None, description="The LTI tool's private key (PEM), made on first use; default: lti-tool-key.pem beside the SQLite file."
+    )
+
+    def lti_key_file(self) -> Path:
+        """Where the LTI tool's private key is kept: ``lti_key_path``, else ``lti-tool-key.pem`` in
+        the app's data folder (the SQLite file's folder, or ``data/`` for PostgreSQL), outside the
+        repository's tracked files."""
+        if self.lti_key_path is not None:
+            return self.lti_key_path
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            return Path(url.database).parent / LTI_KEY_FILE
+        return Path.cwd() / "data" / LTI_KEY_FILE
 
     def limits(self) -> Limits:
         """The throttles' rules with the numbers set here (waits double from the defaults' first wait)."""

@@ -1,5 +1,5 @@
-"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, and the
-instructors' rosters, actions and audit log.
+"""Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, the
+instructors' rosters, actions and audit log, and the LTI links to schools' LMSs.
 
 :class:`Store` wires the parts to one database::
 
@@ -21,6 +21,7 @@ from learning.store.authoring import COMMAND_LINE, Authoring, CommandLine, Histo
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
+from learning.store.lti import Lti
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
 from learning.store.statistics import QuestionReport, Statistics, StatisticsReport
@@ -40,6 +41,8 @@ class Store:
         self.authoring = Authoring(database, self.accounts, course)
         self.statistics = Statistics(database, self.accounts, course)
         self.classes = Classes(database, self.accounts, self.attempts, self.review, course)
+        self.lti = Lti(database, self.accounts, course)
+        self.attempts.score_listeners.append(self.lti.score_changed)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -71,6 +74,7 @@ __all__ = [
     "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
+    "Lti",
     "ObjectiveMastery",
     "Progress",
     "QuestionReport",

@@ -17,6 +17,7 @@ from typing import Any
 
 from filelock import FileLock
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 from learning.errors import LtiError
@@ -67,6 +68,21 @@ class ToolKey:
     def sign(self, claims: dict[str, Any]) -> str:
         """A compact JWT of ``claims`` signed with RS256, its header naming the key id."""
         return jwt.encode({"alg": ALGORITHM, "kid": self.kid, "typ": "JWT"}, claims, self._key, algorithms=[ALGORITHM])
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The claims of a JWT this key signed (a ticket the tool gave itself), checked for
+        signature and expiry.
+
+        Raises:
+            LtiError: not signed by this key, or expired.
+        """
+        try:
+            claims = dict(jwt.decode(token, self._key, algorithms=[ALGORITHM]).claims)
+        except (JoseError, ValueError) as error:
+            raise LtiError("this form was not made by this app (its signature does not match)") from error
+        if not isinstance(claims.get("exp"), int) or claims["exp"] < time.time():
+            raise LtiError("this form has expired; open the link in the LMS again")
+        return claims
 
     def client_assertion(self, *, client_id: str, audience: str, now: float | None = None) -> str:
         """The JWT a tool presents to a platform's token endpoint (RFC 7523): issued by and about

@@ -508,7 +508,10 @@ class Lti:
         )
         spec = self.course().quiz(quiz_id) or (QuizSpec.model_validate(rows[-1].spec) if rows else None)
         counted = standing_of(spec, rows, used=len(rows), allowed=None).counted if spec is not None else None
-        if counted is None:
+        if counted is None:  # every attempt voided: a score not posted yet is no longer the learner's
+            session.execute(
+                delete(LtiScoreRow).where(LtiScoreRow.line_item_id.in_(items), LtiScoreRow.user_id == user_id, LtiScoreRow.state == PENDING)
+            )
             return
         given = round(counted * SCORE_MAXIMUM, 4)
         for line_item_id in items:

@@ -12,9 +12,22 @@ if __name__ == "__main__":
 
     run()
 else:
+    import contextlib
+
     from learning.settings import get_settings
     from learning.ui import services
     from learning.web.app import middleware, routes
+    from learning.web.lti import start_grade_sender
 
     settings = get_settings()
-    app = st.App("streamlit_app.py", routes=routes(settings, store=services.store), middleware=middleware(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        """While the server runs, scores queued for schools' LMSs are posted in the background."""
+        stop = start_grade_sender(settings, services.store)
+        try:
+            yield None
+        finally:
+            stop()
+
+    app = st.App("streamlit_app.py", routes=routes(settings, store=services.store), middleware=middleware(settings), lifespan=lifespan)

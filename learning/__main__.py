@@ -1,5 +1,5 @@
 """The command line: ``python -m learning validate | lint | schema | format | questions | import | export | stats |
-users | db | backup``."""
+users | lti | db | backup``."""
 
 from __future__ import annotations
 
@@ -431,6 +431,96 @@ def _users(args: argparse.Namespace) -> int:
     return _with_store(_store(), work)
 
 
+def _tool_values(base: str | None) -> list[tuple[str, str]]:
+    """The values a platform administrator types in, under the app's public URL."""
+    from learning.lti import ToolKey, ToolUrls
+
+    settings = get_settings()
+    root = base or settings.public_url
+    if not root:
+        raise LearningError(
+            "set LEARNING_PUBLIC_URL (or give --url) to the address people reach the app at, such as https://study.school.edu"
+        )
+    urls = ToolUrls.under(root)
+    key = ToolKey.load_or_create(settings.lti_key_file())
+    return [
+        ("Tool URL / target link URI / redirect URI", urls.launch),
+        ("OpenID Connect login initiation URL", urls.login),
+        ("Public keyset URL (JWKS)", urls.jwks),
+        ("Configuration JSON (Canvas: Paste JSON / Enter URL)", urls.config),
+        ("Deep linking URL", urls.launch),
+        ("Tool key id", key.kid),
+        ("Tool key file", str(settings.lti_key_file())),
+    ]
+
+
+def _lti(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from learning.lti import Platform, Platforms, ToolKey, send_due, sync_roster
+
+    if args.action == "config":
+        try:
+            values = _tool_values(args.url)
+        except LearningError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        for name, value in values:
+            print(f"{name + ':':<54} {value}")
+        return 0
+
+    def work(store: Store) -> None:
+        now = datetime.now(UTC)
+        if args.action == "add-platform":
+            try:
+                platform = Platform(
+                    issuer=args.issuer,
+                    client_id=args.client_id,
+                    deployment_ids=tuple(args.deployment_id),
+                    auth_login_url=args.auth_url,
+                    token_url=args.token_url,
+                    keyset_url=args.keyset_url,
+                    name=args.name or "",
+                )
+            except ValidationError as invalid:
+                raise LearningError("; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in invalid.errors())) from None
+            saved = store.lti.add_platform(platform, now=now)
+            deployments = ", ".join(saved.deployment_ids)
+            print(f"registered platform {saved.id}: {saved.issuer} (client id {saved.client_id}, deployments {deployments})")
+        elif args.action == "list":
+            for platform in store.lti.platforms():
+                print(
+                    f"{platform.id:>3}  {platform.issuer}  client id {platform.client_id}  deployments {', '.join(platform.deployment_ids)}"
+                )
+                print(f"     login {platform.auth_login_url}  token {platform.token_url}  keys {platform.keyset_url}")
+        elif args.action == "remove":
+            gone = store.lti.remove_platform(args.id)
+            print(f"removed platform {gone.id}: {gone.issuer} (its accounts and classes stay)")
+        else:
+            platforms = Platforms(ToolKey.load_or_create(get_settings().lti_key_file()))
+            try:
+                if args.action == "roster-sync":
+                    synced = sync_roster(store.lti, platforms, store.lti.class_id(args.cohort), now=now)
+                    print(
+                        f"{count(synced.learners_added, 'learner')} and {count(synced.instructors_added, 'instructor')} added to the class "
+                        f"({count(synced.accounts_made, 'new account')}; {synced.skipped} inactive or without a known role left out)"
+                    )
+                else:
+                    drained = send_due(store.lti, platforms, now=now, limit=args.limit)
+                    for problem in drained.errors:
+                        print(f"warning: {problem}", file=sys.stderr)
+                    sent, later, refused = count(drained.sent, "score"), drained.retrying, drained.failed
+                    print(f"{sent} sent, {later} to try again later, {refused} refused by the platform")
+                    for queued in store.lti.queued():
+                        if queued.state == "failed":
+                            where = f"{queued.username} {queued.quiz_id} {queued.score_given:g} → {queued.line_item_url}"
+                            print(f"refused: {where}: {queued.last_error}")
+            finally:
+                platforms.close()
+
+    return _with_store(_store(args), work)
+
+
 def _db(args: argparse.Namespace) -> int:
     from learning.store.database import Database
 
@@ -554,6 +644,27 @@ def main(argv: list[str] | None = None) -> int:
         toggle = actions.add_parser(name, help=f"{name} an account")
         toggle.add_argument("username")
     users.set_defaults(run=_users)
+
+    lti = commands.add_parser("lti", help="LTI 1.3: register LMS platforms, sync rosters, send grades, show the tool's values")
+    lti_actions = lti.add_subparsers(dest="action", required=True)
+    register = lti_actions.add_parser("add-platform", help="register an LMS (again: update its addresses, add deployment ids)")
+    register.add_argument("--issuer", required=True, help="the platform's issuer, such as https://moodle.school.edu")
+    register.add_argument("--client-id", required=True, help="the client id the platform gave the tool")
+    register.add_argument("--deployment-id", required=True, action="append", help="a deployment id (repeat for more)")
+    register.add_argument("--auth-url", required=True, help="the platform's OIDC authentication request URL")
+    register.add_argument("--token-url", required=True, help="the platform's OAuth 2 access token URL")
+    register.add_argument("--keyset-url", required=True, help="the platform's public keyset URL")
+    register.add_argument("--name", help="a name to recognise it by")
+    lti_actions.add_parser("list", help="list the registered platforms")
+    unregister = lti_actions.add_parser("remove", help="forget a platform (its accounts and classes stay)")
+    unregister.add_argument("id", type=int, help="its id, as lti list shows")
+    roster = lti_actions.add_parser("roster-sync", help="pull an LMS course's roster into its class (Names and Role Provisioning)")
+    roster.add_argument("--class", dest="cohort", required=True, metavar="CLASS", help="the class's id or name")
+    sending = lti_actions.add_parser("send-grades", help="post the queued scores due now to the LMS gradebooks (for cron, or by hand)")
+    sending.add_argument("--limit", type=int, default=1000, help="at most this many scores")
+    shown = lti_actions.add_parser("config", help="print the values a platform administrator enters for the tool")
+    shown.add_argument("--url", help="the app's public URL (default: LEARNING_PUBLIC_URL)")
+    lti.set_defaults(run=_lti)
 
     db = commands.add_parser("db", help="bring the database schema up to date (the app also does this on start)")
     db.add_argument("action", choices=["upgrade"])

@@ -12,6 +12,9 @@
     ├── TooManyTries              too many tries from one place or at one account: wait, then try again
     ├── AccessDenied              the signed-in person may not read or change this record
     ├── CertificateError          a certificate cannot be issued or revoked (not earned yet, already revoked)
+    ├── LtiError                  an LTI registration, launch or service call cannot be used
+    │   ├── LaunchRefused         a launch from an LMS is refused (bad signature, wrong audience, replayed...)
+    │   └── PlatformUnreachable   the LMS did not answer, or answered with a failure worth retrying
     └── StorageError              the learner records cannot be used
         ├── StorageUnavailable    the records cannot be read or written now (disk full, database down)
         └── DamagedDatabase       the database file is empty or damaged: nothing is opened on it
@@ -98,6 +101,27 @@ class CertificateError(LearningError):
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class LtiError(LearningError):
+    """An LTI 1.3 registration, launch or call to a platform's services cannot be used; the
+    message says why in words a platform administrator can act on."""
+
+
+class LaunchRefused(LtiError):
+    """A launch from an LMS is refused. ``reason`` is a short code (``signature``, ``audience``,
+    ``expired``, ``replayed``, ``deployment``, ``state``...) and ``status`` the HTTP status the
+    refusal page is sent with (400 for a malformed request, 401 for one that cannot be trusted)."""
+
+    def __init__(self, message: str, *, reason: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+class PlatformUnreachable(LtiError):
+    """A platform's token, score or roster endpoint could not be reached, or answered with a
+    failure that may pass (a server error, "too many requests"): try again later."""
 
 
 class StorageError(LearningError):

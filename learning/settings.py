@@ -12,10 +12,12 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from learning.throttle import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LTI_KEY_FILE = "lti-tool-key.pem"
 
 
 def _default_database_url() -> str:
@@ -39,8 +41,9 @@ class Settings(BaseSettings):
     school_name: str = Field(default="Massage Study School", description="The school that issues certificates of completion.")
     public_url: str | None = Field(
         default=None,
-        description="The app's address as the public reaches it, for the verification link a certificate prints "
-        "(unset: the address the learner's browser used, else site_url).",
+        description="The app's address as the public reaches it (https://study.school.example): the verification link a "
+        "certificate prints (unset: the address the learner's browser used, else site_url) and the base of the LTI tool's URLs "
+        "(unset: the request's own).",
     )
     verifications_per_address: int = Field(default=30, description="Certificate codes checked from one address before the next waits.")
     session_idle_hours: float = Field(default=8, gt=0, description="A signed-in browser not used for this long is signed out.")
@@ -51,6 +54,20 @@ class Settings(BaseSettings):
     frame_ancestors: str = Field(
         default="", description="Other sites allowed to show the app in a frame (origins separated by spaces, such as an LMS)."
     )
+    lti_key_path: Path | None = Field(
+        default=None, description="The LTI tool's private key (PEM), made on first use; default: lti-tool-key.pem beside the SQLite file."
+    )
+
+    def lti_key_file(self) -> Path:
+        """Where the LTI tool's private key is kept: ``lti_key_path``, else ``lti-tool-key.pem`` in
+        the app's data folder (the SQLite file's folder, or ``data/`` for PostgreSQL), outside the
+        repository's tracked files."""
+        if self.lti_key_path is not None:
+            return self.lti_key_path
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            return Path(url.database).parent / LTI_KEY_FILE
+        return Path.cwd() / "data" / LTI_KEY_FILE
 
     def limits(self) -> Limits:
         """The throttles' rules with the numbers set here (waits double from the defaults' first wait)."""

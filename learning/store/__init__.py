@@ -1,6 +1,6 @@
 """Learner records: accounts, cohorts, attempts, answers, progress, mastery, spaced review, study
-plans, each learner's weak-spots quiz, certificates of completion, and the instructors' rosters,
-actions and audit log.
+plans, each learner's weak-spots quiz, certificates of completion, the instructors' rosters,
+actions and audit log, and the LTI links to schools' LMSs.
 
 :class:`Store` wires the parts to one database::
 
@@ -25,6 +25,7 @@ from learning.store.certificates import Certificates, ClassCertificate, Eligibil
 from learning.store.classes import Classes, Roster
 from learning.store.database import Database
 from learning.store.exports import Exports
+from learning.store.lti import Lti
 from learning.store.plans import ExamDate, Plans
 from learning.store.progress import Dashboard, LessonProgress, LessonStatus, ObjectiveMastery, Progress
 from learning.store.review import DueCard, Review, ReviewSummary
@@ -58,6 +59,8 @@ class Store:
         self.weak_spots = WeakSpots(database, self.accounts, self.attempts, self.review, course)
         self.plans = Plans(database, self.accounts, self.progress, self.review, self.attempts, self.weak_spots, course)
         self.certificates = Certificates(database, self.accounts, self.attempts, course)
+        self.lti = Lti(database, self.accounts, course)
+        self.attempts.score_listeners.append(self.lti.score_changed)
 
     @classmethod
     def open(cls, url: str, *, course: Callable[[], Course], settings: Settings | None = None, migrate: bool = True) -> Store:
@@ -95,6 +98,7 @@ __all__ = [
     "HistoryEntry",
     "LessonProgress",
     "LessonStatus",
+    "Lti",
     "ObjectiveMastery",
     "Plans",
     "Progress",

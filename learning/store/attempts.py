@@ -181,6 +181,10 @@ class Attempts:
         self.review = review
         self.course = course
         self._shown = _Snapshots()
+        self.score_listeners: list[Callable[..., None]] = []
+        """Called as ``listener(session, learner_id, quiz_id, now=now)`` inside the transaction that
+        submits or voids an attempt: what must follow a quiz's counted score (the LMS gradebook's
+        queue, :meth:`learning.store.lti.Lti.score_changed`) is written with it, or not at all."""
 
     # --- starting -----------------------------------------------------------------------
 
@@ -542,3 +546,10 @@ class Attempts:
                     now=submitted.submitted_at or now,
                     answer_id=answer.id,
                 )
+        self.counted_changed(session, row.user_id, row.quiz_id, now=now)
+
+    def counted_changed(self, session: Session, learner_id: int, quiz_id: str, *, now: datetime) -> None:
+        """Tell the score listeners, inside ``session``'s transaction, that a learner's counted
+        score at a quiz may have changed."""
+        for listener in self.score_listeners:
+            listener(session, learner_id, quiz_id, now=now)

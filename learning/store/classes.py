@@ -292,6 +292,8 @@ class Classes:
             if row.status != AttemptStatus.SUBMITTED.value:
                 self.attempts._finish(session, row, now=now)
             row.voided = True
+            session.flush()
+            self.attempts.counted_changed(session, row.user_id, row.quiz_id, now=now)
             audit.record(
                 session,
                 actor.id,

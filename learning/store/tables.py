@@ -374,6 +374,153 @@ class ReviewLogRow(Base):
     log: Mapped[JsonObject] = mapped_column(JSON)
 
 
+class LtiPlatformRow(Base):
+    """An LMS registered to launch the app over LTI 1.3: its issuer, the client id it gave the
+    app, and where its sign-in, token and key set endpoints are."""
+
+    __tablename__ = "lti_platforms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    auth_login_url: Mapped[str] = mapped_column(String(1000))
+    token_url: Mapped[str] = mapped_column(String(1000))
+    keyset_url: Mapped[str] = mapped_column(String(1000))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),)
+
+
+class LtiDeploymentRow(Base):
+    """One deployment of the app on a platform (a platform may deploy it several times)."""
+
+    __tablename__ = "lti_deployments"
+
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True)
+    deployment_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class LtiLaunchStateRow(Base):
+    """One sign-in started by a platform: the state (kept only as its SHA-256) and the nonce the
+    platform must sign back. A launch uses it once (``used_at``); that is what makes a replayed
+    launch fail."""
+
+    __tablename__ = "lti_launch_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    login: Mapped[JsonObject] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LtiUserRow(Base):
+    """A person of a platform (its ``sub``, the subject id) and the account they use here."""
+
+    __tablename__ = "lti_users"
+
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LtiContextRow(Base):
+    """A course of a platform (an LTI context) and the class it is here (None until an
+    instructor launches from it), with its roster service's address."""
+
+    __tablename__ = "lti_contexts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
+
+    __table_args__ = (UniqueConstraint("platform_id", "context_id", name="uq_lti_contexts_platform_context"),)
+
+
+class LtiContextLearnerRow(Base):
+    """A learner launched from a course before it had a class: they join the class when it is made."""
+
+    __tablename__ = "lti_context_learners"
+
+    context_row_id: Mapped[int] = mapped_column(ForeignKey("lti_contexts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class LtiResourceLinkRow(Base):
+    """A link placed in a platform's course, and the quiz or lesson it opens here."""
+
+    __tablename__ = "lti_resource_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    context_row_id: Mapped[int | None] = mapped_column(ForeignKey("lti_contexts.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    quiz_id: Mapped[str | None] = mapped_column(String(80))
+    lesson_id: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id", name="uq_lti_resource_links_platform_link"),)
+
+
+class LtiLineItemRow(Base):
+    """A column of a platform's gradebook (an AGS line item) that a quiz's counted score goes to."""
+
+    __tablename__ = "lti_line_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(1000))
+    quiz_id: Mapped[str] = mapped_column(String(80), index=True)
+    resource_link_row_id: Mapped[int | None] = mapped_column(ForeignKey("lti_resource_links.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("platform_id", "url", name="uq_lti_line_items_platform_url"),)
+
+
+class LtiLineItemLearnerRow(Base):
+    """A learner who launched a quiz from a line item's link: their scores at that quiz go there."""
+
+    __tablename__ = "lti_line_item_learners"
+
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("lti_line_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+
+
+class LtiScoreRow(Base):
+    """A score waiting to be posted to a platform's gradebook, or posted.
+
+    ``state`` moves one way: ``pending`` (``next_try_at`` says when), ``sending`` (one sender
+    claimed it at ``claimed_at``), then ``sent`` or ``failed`` (the platform refused it for good).
+    A row is claimed by an update that only succeeds while it is pending, so two senders never
+    post the same row.
+    """
+
+    __tablename__ = "lti_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("lti_line_items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(80))
+    score_given: Mapped[float] = mapped_column(Float)
+    score_maximum: Mapped[float] = mapped_column(Float)
+    scored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+    __table_args__ = (Index("ix_lti_scores_state_next", "state", "next_try_at"),)
+
+
 __all__ = [
     "AnswerRow",
     "AttemptGrantRow",
@@ -384,6 +531,16 @@ __all__ = [
     "CoInstructorRow",
     "CohortRow",
     "LessonProgressRow",
+    "LtiContextLearnerRow",
+    "LtiContextRow",
+    "LtiDeploymentRow",
+    "LtiLaunchStateRow",
+    "LtiLineItemLearnerRow",
+    "LtiLineItemRow",
+    "LtiPlatformRow",
+    "LtiResourceLinkRow",
+    "LtiScoreRow",
+    "LtiUserRow",
     "MembershipRow",
     "PasswordResetRow",
     "QuestionHistoryRow",

@@ -7,6 +7,8 @@ Routes (each reads the database, so any of several app servers answers alike):
   browser on to ``next`` (a path on this site; anything else goes to ``/``). A used, expired or
   unknown token sets nothing.
 - ``GET`` or ``POST /auth/sign-out?next=/path``: ends the browser's session and clears the cookie.
+- ``/lti/...``: the LTI 1.3 tool (:mod:`learning.web.lti`): login initiation, launch, deep
+  linking, its key set and its configuration.
 - ``GET /exports/transcript.csv`` and ``GET /exports/statements.json`` (``?learner=ID`` for an
   instructor's learner): the signed-in person's transcript and xAPI statements, only with a live
   session cookie, never cached.
@@ -36,6 +38,7 @@ from learning.course import Course, load_course
 from learning.errors import AccessDenied
 from learning.settings import Settings
 from learning.store import Store, User
+from learning.web import lti
 from learning.web.cookies import SESSION_COOKIE, clear_session, is_https, safe_next, set_session
 
 SESSION_PATH = "/auth/session"
@@ -111,6 +114,7 @@ def routes(settings: Settings, *, store: Callable[[], Store] | None = None, cloc
         Route(SIGN_OUT_PATH, sign_out, methods=["GET", "POST"]),
         Route(TRANSCRIPT_PATH, export("csv"), methods=["GET"]),
         Route(STATEMENTS_PATH, export("json"), methods=["GET"]),
+        *lti.routes(settings, records),
     ]
 
 

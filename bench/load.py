@@ -355,6 +355,7 @@ class Usage:
 
 
 def resident(pid: int) -> float:
+    """Resident memory of ``pid`` in megabytes."""
     with contextlib.suppress(psutil.Error):
         return float(psutil.Process(pid).memory_info().rss / 1e6)
     return float("nan")
@@ -377,12 +378,16 @@ def postgres_backends(url: str | None) -> list[int]:
 
 @dataclass
 class Level:
+    """One level's learners and what the machine did meanwhile (over the answering only)."""
+
     target: str
     learners: list[Learner]
     seconds: float
     server_cpu: list[float]
     """Percent of one core, each app server."""
     database_cpu: float | None
+    """Percent of one core, the PostgreSQL backends of the database (None on SQLite). A lower
+    bound: a connection the pool closes during the level takes its CPU figures with it."""
     client_cpu: float
     machine_cpu: float
     server_memory: list[float]
@@ -406,6 +411,7 @@ class Level:
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value ``fraction`` of the way up the sorted values (nearest rank); NaN when there are none."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")

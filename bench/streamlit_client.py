@@ -18,7 +18,9 @@ messages (``streamlit.proto``):
 elements of the last run, as a :class:`Page`) and offers what a person does: open an address,
 fill widgets and press a button, each returning the page once the server has finished its run.
 Widgets are found by kind and label in the page, as a person finds them, and their ids come from
-the elements the server sent. The subprotocol header carries "streamlit" only: no XSRF token
+the elements the server sent. A browser first fetches ``/_stcore/health`` and
+``/_stcore/host-config``; the server needs neither before the websocket (Streamlit 1.67). The
+subprotocol header carries "streamlit" only: no XSRF token
 (only needed for Streamlit's own sign-in cookie) and no earlier session id to resume.
 
 Left out on purpose: the message cache (a browser reports the hashes of large elements it holds

@@ -12,6 +12,8 @@ Routes (each reads the database, so any of several app servers answers alike):
 - ``GET /exports/transcript.csv`` and ``GET /exports/statements.json`` (``?learner=ID`` for an
   instructor's learner): the signed-in person's transcript and xAPI statements, only with a live
   session cookie, never cached.
+- ``GET /exports/gradebook.csv?class=ID``: a class's gradebook, for its instructors only, on
+  the same terms.
 
 Middleware: every HTTP response says who may frame the app: ``Content-Security-Policy:
 frame-ancestors 'self'`` plus the origins of ``LEARNING_FRAME_ANCESTORS``, and
@@ -45,6 +47,7 @@ SESSION_PATH = "/auth/session"
 SIGN_OUT_PATH = "/auth/sign-out"
 TRANSCRIPT_PATH = "/exports/transcript.csv"
 STATEMENTS_PATH = "/exports/statements.json"
+GRADEBOOK_PATH = "/exports/gradebook.csv"
 NOT_SIGNED_IN = "Sign in to the app first: your records are only sent to a browser that is signed in."
 NOT_YOURS = "Those records are not yours to download."
 _PRIVATE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -109,11 +112,26 @@ def routes(settings: Settings, *, store: Callable[[], Store] | None = None, cloc
 
         return download
 
+    def gradebook(request: Request) -> Response:
+        user = signed_in(request)
+        if user is None:
+            return PlainTextResponse(NOT_SIGNED_IN, status_code=401, headers=_PRIVATE)
+        wanted = request.query_params.get("class", "")
+        if not (wanted.isdigit() and len(wanted) < 12):
+            return PlainTextResponse("Say which class: ?class=ID.", status_code=400, headers=_PRIVATE)
+        try:
+            roster = records().classes.roster(user, int(wanted), now=now())
+        except AccessDenied:
+            return PlainTextResponse(NOT_YOURS, status_code=403, headers=_PRIVATE)
+        headers = {**_PRIVATE, "Content-Disposition": f'attachment; filename="gradebook-class-{roster.cohort.id}.csv"'}
+        return Response(roster.csv(), media_type="text/csv", headers=headers)
+
     return [
         Route(SESSION_PATH, session, methods=["GET"]),
         Route(SIGN_OUT_PATH, sign_out, methods=["GET", "POST"]),
         Route(TRANSCRIPT_PATH, export("csv"), methods=["GET"]),
         Route(STATEMENTS_PATH, export("json"), methods=["GET"]),
+        Route(GRADEBOOK_PATH, gradebook, methods=["GET"]),
         *lti.routes(settings, records),
     ]
 

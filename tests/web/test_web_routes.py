@@ -243,6 +243,32 @@ def test_a_disabled_account_downloads_nothing(client, store, learner) -> None:
     assert client.get("/exports/transcript.csv").status_code == 401
 
 
+def test_a_class_gradebook_goes_only_to_its_instructors(client, store, learner) -> None:
+    teacher = store.accounts.create("morgan", PASSWORD, role=Role.INSTRUCTOR, now=NOW)
+    cohort = store.accounts.create_cohort(teacher, "Monday class", now=NOW)
+    store.accounts.join_cohort(learner, cohort.code, now=NOW)
+    path = f"/exports/gradebook.csv?class={cohort.id}"
+    assert client.get(path).status_code == 401  # no session
+    raw, _token = handoff(store, learner)  # a learner of the class
+    client.cookies.set(SESSION_COOKIE, raw)
+    assert client.get(path).status_code == 403
+    other = store.accounts.create("robin", PASSWORD, role=Role.INSTRUCTOR, now=NOW)  # teaches another class
+    raw, _token = handoff(store, other)
+    client.cookies.set(SESSION_COOKIE, raw)
+    assert client.get(path).status_code == 403
+    assert client.get("/exports/gradebook.csv?class=999999").status_code == 403  # no such class: told nothing more
+    assert client.get("/exports/gradebook.csv?class=x").status_code == 400
+    raw, _token = handoff(store, teacher)
+    client.cookies.set(SESSION_COOKIE, raw)
+    reply = client.get(path)
+    assert reply.status_code == 200
+    assert reply.headers["cache-control"] == "no-store"
+    assert reply.headers["content-disposition"] == f'attachment; filename="gradebook-class-{cohort.id}.csv"'
+    assert "sam" in reply.text
+    store.sessions.end(raw)
+    assert client.get(path).status_code == 401
+
+
 # --- framing ------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from learning.render import inline, plain_text
 from learning.store import Cohort, Roster, StoredAttempt, User
 from learning.ui import nav, services, session, widgets
 from learning.ui.screens import progress
+from learning.web.app import GRADEBOOK_PATH
 from learning.wording import count, sentence
 
 STATUS_ICONS = {
@@ -133,14 +134,8 @@ def _roster(roster: Roster) -> None:
         learner = st.selectbox("Open a learner's record", list(names), format_func=names.__getitem__, index=None, key="open-learner")
         if st.button("Open", icon=":material/person:", disabled=learner is None) and learner is not None:
             _open(roster.cohort.id, learner)
-        st.download_button(
-            "Gradebook (CSV)",
-            data=roster.csv(),
-            file_name=f"gradebook-class-{roster.cohort.id}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        # Sent by the server only to a browser with a live session of one of the class's instructors.
+        st.link_button("Gradebook (CSV)", f"{GRADEBOOK_PATH}?class={roster.cohort.id}", icon=":material/download:")
 
 
 def _table_row(roster: Roster, row, zone) -> dict[str, object]:

@@ -81,11 +81,13 @@ class Plans:
         name, _day, set_at, joined = next(row for row in classes if row.exam_date == day)
         return ExamDate(day=day, own=False, class_name=name, started=max(set_at, joined) if set_at else joined)
 
-    def plan(self, actor: User, learner_id: int, *, now: datetime, zone: ZoneInfo) -> StudyPlan:
-        """The learner's plan from today (their date in ``zone``) to their exam."""
+    def plan(self, actor: User, learner_id: int, *, now: datetime, zone: ZoneInfo, board: Dashboard | None = None) -> StudyPlan:
+        """The learner's plan from today (their date in ``zone``) to their exam; ``board`` is their
+        dashboard when the caller has just read it (else it is read here)."""
         today = now.astimezone(zone).date()
         exam = self.exam(actor, learner_id, today=today)
-        board = self.progress.dashboard(actor, learner_id)
+        if board is None:
+            board = self.progress.dashboard(actor, learner_id)
         course = self.course()
         lessons = [
             PlanLesson(

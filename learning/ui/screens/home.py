@@ -58,7 +58,7 @@ def render() -> None:
         )
     unfinished = store.attempts.unfinished(user, now=now)
     _continue(course, board, unfinished)
-    plan.course_map_section(user)
+    plan.course_map_section(user, board)
 
     read = board.lessons_read
     total = len(course.lessons)

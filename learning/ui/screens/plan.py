@@ -12,7 +12,7 @@ import streamlit as st
 
 from learning.ics import calendar_key, plan_calendar
 from learning.render import inline, plain_text
-from learning.store import ExamDate, User
+from learning.store import Dashboard, ExamDate, User
 from learning.study_plan import ItemKind, PlanDay, PlanStatus, StudyPlan
 from learning.ui import nav, services
 from learning.wording import count
@@ -26,10 +26,10 @@ STATUS_ICON = {
 }
 
 
-def _learner_plan(viewer: User, learner: User) -> tuple[StudyPlan, ExamDate | None]:
+def _learner_plan(viewer: User, learner: User, board: Dashboard | None) -> tuple[StudyPlan, ExamDate | None]:
     store = services.store()
     zone, _name = services.time_zone()
-    plan = store.plans.plan(viewer, learner.id, now=services.now(), zone=zone)
+    plan = store.plans.plan(viewer, learner.id, now=services.now(), zone=zone, board=board)
     return plan, store.plans.exam(viewer, learner.id, today=plan.today)
 
 
@@ -51,10 +51,11 @@ def whose(exam: ExamDate) -> str:
     return "your own date" if exam.own else f"the date of your class {plain_text(exam.class_name or '')}"
 
 
-def course_map_section(user: User) -> None:
+def course_map_section(user: User, board: Dashboard | None = None) -> None:
     """Today's plan, with links to each thing to do, the days ahead, the calendar file and the
-    exam date form; only the form (folded) when no date is set."""
-    plan, exam = _learner_plan(user, user)
+    exam date form; only the form (folded) when no date is set. ``board``: the learner's
+    dashboard, when the page has read it already."""
+    plan, exam = _learner_plan(user, user, board)
     if plan.status is PlanStatus.NO_DATE:
         with st.expander("Plan to an exam date", icon=":material/event:"):
             st.caption("Set the date of your exam: the course map then shows what to do each day so that you are ready for it.")
@@ -156,9 +157,9 @@ def standing(plan: StudyPlan) -> str:
     return plan.status.value.capitalize()
 
 
-def progress_section(viewer: User, learner: User) -> None:
+def progress_section(viewer: User, learner: User, board: Dashboard | None = None) -> None:
     """Days left and whether the learner is on track, for the progress page (theirs or their instructor's view)."""
-    plan, exam = _learner_plan(viewer, learner)
+    plan, exam = _learner_plan(viewer, learner, board)
     own = viewer.id == learner.id
     with st.container(horizontal=True, gap="medium"):
         left = plan.days_left

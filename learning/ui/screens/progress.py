@@ -42,7 +42,7 @@ def show(viewer: User, learner: User) -> None:
         st.metric("Objectives mastered", f"{sum(m.mastered for m in board.objectives)} of {len(board.objectives)}", border=True)
     if own and not learner.is_instructor:
         _certificate(learner, store)
-    plan.progress_section(viewer, learner)
+    plan.progress_section(viewer, learner, board)
 
     if board.answers == 0 and own:
         st.info("Answer some questions (the check questions in a lesson, or a practice quiz) and your mastery shows here.")

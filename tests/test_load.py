@@ -5,6 +5,7 @@ database holds each answer once."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import socket
 from pathlib import Path
@@ -34,9 +35,12 @@ def test_two_learners_answer_two_questions_each(tmp_path: Path) -> None:
             stack.enter_context(load.app_server(port, database_url=url, bank=bank, folder=tmp_path))
         except RuntimeError as error:
             skip_or_fail(f"the app server could not start: {str(error)[:300]}")
-        learners, started, ended = asyncio.run(
-            load.drive(f"http://127.0.0.1:{port}", names, answers=2, think=(0.0, 0.1), ramp=0.0, duration=120, seed="test")
-        )
+        # On a thread of its own: the browser tests' Playwright keeps an event loop running on this one.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            learners, started, ended = pool.submit(
+                asyncio.run,
+                load.drive(f"http://127.0.0.1:{port}", names, answers=2, think=(0.0, 0.1), ramp=0.0, duration=120, seed="test"),
+            ).result()
 
     assert [learner.errors for learner in learners] == [[], []]
     assert [(learner.sent, learner.acknowledged, learner.finished) for learner in learners] == [(2, 2, True), (2, 2, True)]

@@ -47,6 +47,9 @@ def run() -> None:
         page_icon=":material/spa:",
         initial_sidebar_state="collapsed",
     )
+    # A link's label that wraps on a phone (:func:`nav.link`, the app's only tertiary buttons)
+    # reads from the left, like the text around it, rather than centred.
+    st.html(f"<style>{nav.LINK_STYLE}</style>")
     try:
         _run()
     except DamagedDatabase as error:

@@ -129,6 +129,12 @@ def go(name: str, **query_params: str) -> None:
     st.switch_page(page(name), query_params=query_params or None)
 
 
+LINK_STYLE = '[data-testid="stBaseButton-tertiary"] { justify-content: flex-start; text-align: left; } ' + (
+    '[data-testid="stBaseButton-tertiary"] p { text-align: left; }'
+)
+"""Left-aligns a wrapped link label (the app's only tertiary buttons are its links)."""
+
+
 def link(label: str, name: str, *, icon: str | None = None, key: str | None = None, **query_params: str) -> None:
     """A link to another screen whose label wraps on a narrow phone instead of being cut off.
 

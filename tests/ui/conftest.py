@@ -85,3 +85,9 @@ def quick_hashing(monkeypatch) -> None:
     import learning.store.accounts as accounts
 
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def scripts(at) -> list[str]:
+    """The scripts a run puts in the page (a navigation: the sign-in's cookie handoff, a sign-out),
+    leaving out the app's own style element."""
+    return [e.proto.body for e in at.get("html") if "<script" in e.proto.body]

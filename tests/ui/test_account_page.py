@@ -8,7 +8,7 @@ import pytest
 
 from learning.errors import SignInError
 from learning.store import Role
-from tests.ui.conftest import PASSWORD
+from tests.ui.conftest import PASSWORD, scripts
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1"
 NEW = "purple lanterns drift slowly"
@@ -96,7 +96,7 @@ def test_sign_out_everywhere_ends_every_session_this_one_too(app, signed_in) -> 
     assert [t.label for t in app.at.tabs][:1] == ["Sign in"]
     assert app.store.sessions.active(user.id, now=now()) == []
     assert app.store.sessions.user_for(phone, now=now()) is None
-    [script] = [e.proto.body for e in app.at.get("html")]
+    [script] = scripts(app.at)
     assert "/auth/sign-out?next=%2F" in script  # then the browser clears its cookie
 
 

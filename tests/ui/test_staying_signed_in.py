@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from learning.store.sessions import digest
 from learning.ui import session
 from tests.conftest import ROOT
-from tests.ui.conftest import PASSWORD, VIEWS
+from tests.ui.conftest import PASSWORD, VIEWS, scripts
 
 
 def now() -> datetime:
@@ -53,7 +53,7 @@ def shows_sign_in(at: AppTest) -> bool:
 
 def pending_address(at: AppTest) -> str:
     """Where the run sends the browser: the address in the page's one navigation script."""
-    [script] = [e.proto.body for e in at.get("html")]
+    [script] = scripts(at)
     assert script.startswith("<script>window.location.replace(") and script.endswith(");</script>")
     return script.removeprefix('<script>window.location.replace("').removesuffix('");</script>')
 
@@ -118,7 +118,7 @@ def test_a_new_tab_with_the_cookie_lands_signed_in_on_its_deep_link(app, cookie)
     run(tab)
     assert signed_in(tab)
     assert "Your progress" in texts(tab)
-    assert not tab.get("html")  # no handoff: the cookie is already there
+    assert not scripts(tab)  # no handoff: the cookie is already there
 
 
 @pytest.mark.parametrize("case", ["forged", "expired", "revoked", "a digest"])

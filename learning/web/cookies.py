@@ -4,7 +4,8 @@ redirect may send the browser.
 The cookie holds the session id (:mod:`learning.store.sessions`): ``HttpOnly`` (no script reads
 it), ``SameSite=Lax`` (other sites' forms and scripts do not send it), ``Secure`` when the site is
 served over HTTPS, on path ``/``. It has a ``Max-Age`` only with "Keep me signed in"; otherwise
-the browser drops it when it closes.
+the browser drops it when it closes. Inside an LMS's frame (an LTI launch) a cookie must be
+``SameSite=None; Secure; Partitioned`` instead, or the browser would not send it back there.
 """
 
 from __future__ import annotations
@@ -31,9 +32,22 @@ def is_https(request: HTTPConnection, *, trust_forwarded: bool) -> bool:
     return forwarded.split(",")[-1].strip().lower() == "https"
 
 
-def set_session(response: Response, session_id: str, *, secure: bool, max_age: int | None) -> None:
+def set_cookie(
+    response: Response, name: str, value: str, *, secure: bool, max_age: int | None, framed: bool = False, path: str = "/"
+) -> None:
+    """Set an ``HttpOnly`` cookie: ``SameSite=Lax`` (``Secure`` over HTTPS) in a window of the
+    app's own, ``SameSite=None; Secure; Partitioned`` when ``framed`` inside another site's page."""
+    response.set_cookie(
+        name, value, max_age=max_age, path=path, secure=secure or framed, httponly=True, samesite="none" if framed else "lax"
+    )
+    if framed:  # Starlette adds Partitioned only on Python 3.14; the header is the same
+        header, cookie = response.raw_headers[-1]
+        response.raw_headers[-1] = (header, cookie + b"; Partitioned")
+
+
+def set_session(response: Response, session_id: str, *, secure: bool, max_age: int | None, framed: bool = False) -> None:
     """Put the session id in the browser (``max_age`` None: until the browser closes)."""
-    response.set_cookie(SESSION_COOKIE, session_id, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax")
+    set_cookie(response, SESSION_COOKIE, session_id, secure=secure, max_age=max_age, framed=framed)
 
 
 def clear_session(response: Response, *, secure: bool) -> None:

@@ -48,7 +48,7 @@ from learning.lti.services import Platforms
 from learning.lti.tool import TITLE, ToolUrls, canvas_configuration, content_item, deep_link_response
 from learning.settings import Settings
 from learning.store.lti import Entry
-from learning.web.cookies import SESSION_COOKIE, is_https
+from learning.web.cookies import is_https, set_cookie, set_session
 
 if TYPE_CHECKING:
     from learning.store import Store, User
@@ -66,23 +66,6 @@ SignIn = Callable[["Store", Request, "User", str, bool, datetime], Response]
 and sends them to ``next_path``."""
 
 
-def set_cookie(response: Response, name: str, value: str, *, framed: bool, secure: bool, max_age: int | None, path: str = "/") -> None:
-    """Set a cookie that works where the app is shown: ``SameSite=None; Secure; Partitioned``
-    inside a platform's frame, ``SameSite=Lax`` (Secure over https) in a window of its own."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path=path,
-        secure=secure or framed,
-        httponly=True,
-        samesite="none" if framed else "lax",
-    )
-    if framed:  # Starlette adds Partitioned only on Python 3.14; the header is the same
-        header, cookie = response.raw_headers[-1]
-        response.raw_headers[-1] = (header, cookie + b"; Partitioned")
-
-
 def sign_in_response(store: Store, request: Request, user: User, next_path: str, framed: bool, now: datetime) -> Response:
     """Start a server-side session for ``user`` (:meth:`learning.store.sessions.Sessions.start`,
     ended when the browser closes) and send them to ``next_path`` with the session cookie (framed:
@@ -91,7 +74,7 @@ def sign_in_response(store: Store, request: Request, user: User, next_path: str,
     response = RedirectResponse(next_path, status_code=303)
     # Secure is safe to take from the proxy's header even unchecked: a forged one only keeps the
     # cookie from travelling over plain http.
-    set_cookie(response, SESSION_COOKIE, raw, framed=framed, secure=is_https(request, trust_forwarded=True), max_age=None)
+    set_session(response, raw, secure=is_https(request, trust_forwarded=True), max_age=None, framed=framed)
     return response
 
 
@@ -149,7 +132,7 @@ def routes(
             nonce=nonce,
         )
         response = RedirectResponse(target, status_code=302)
-        set_cookie(response, _state_cookie(state), state, framed=True, secure=True, max_age=STATE_SECONDS, path="/lti/")
+        set_cookie(response, _state_cookie(state), state, secure=True, max_age=STATE_SECONDS, framed=True, path="/lti/")
         return response
 
     async def launch(request: Request) -> Response:
@@ -353,4 +336,4 @@ button, a.button {{ display: inline-block; margin: .25rem 0; padding: .6rem 1rem
     return HTMLResponse(document, status_code=status, headers=headers)
 
 
-__all__ = ["SignIn", "routes", "set_cookie", "sign_in_response", "start_grade_sender"]
+__all__ = ["SignIn", "routes", "sign_in_response", "start_grade_sender"]

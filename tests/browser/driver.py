@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -247,3 +248,49 @@ class Learner:
 
 def _exact(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+STREAMLIT_NAV_LIST_RULES = {"list": {"enabled": False}, "listitem": {"enabled": False}}
+"""Streamlit (1.67) draws a navigation section in the sidebar as a ``<div>`` (its heading and
+links) straight inside the ``<ul>`` of pages, which axe's list rules report; the page cannot
+change that markup. Those two rules are left out for the sidebar's page list only, and every
+other rule still checks it."""
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe's serious and critical violations on the page, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    runs = [axe.run(page, context={"exclude": [[SIDEBAR_NAV]]})]
+    if page.locator(SIDEBAR_NAV).count():
+        runs.append(axe.run(page, context={"include": [[SIDEBAR_NAV]]}, options={"rules": STREAMLIT_NAV_LIST_RULES}))
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+        for results in runs
+        for v in results.response["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@dataclass
+class Findings:
+    """What a journey found wrong on the screens it looked at: content that overflows sideways
+    or is cut off, and axe's serious or critical violations. Collected along the way, checked at
+    the end, so one journey reports every screen at once."""
+
+    problems: list[str] = field(default_factory=list)
+    access: list[str] = field(default_factory=list)
+
+    def look(self, driver: Learner, name: str, *, axe: bool, shot: str | None = None) -> None:
+        """Screenshot the page (as ``shot``, else ``name``), and note what is wrong on it."""
+        driver.screenshot(shot or name)
+        self.problems.extend(f"{name}: {p}" for p in driver.overflow())
+        if axe:
+            self.access.extend(f"{name}: {v}" for v in axe_violations(driver.page))
+
+    def check(self) -> None:
+        assert (self.problems, self.access) == ([], []), (
+            "content overflows or is cut off:\n" + "\n".join(self.problems) + "\naccessibility violations:\n" + "\n".join(self.access)
+        )

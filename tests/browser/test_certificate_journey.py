@@ -22,8 +22,8 @@ from pypdf import PdfReader
 from learning import load_course
 from learning.store import Role, Store
 from tests.browser.conftest import ARTIFACTS, serve
-from tests.browser.driver import Learner
-from tests.browser.test_journeys import VIEWPORTS, _axe
+from tests.browser.driver import Findings, Learner
+from tests.browser.test_journeys import VIEWPORTS
 from tests.conftest import ROOT
 from tests.passing import pass_the_course
 
@@ -46,8 +46,7 @@ def test_a_learner_downloads_their_certificate_and_anyone_can_check_it(browser, 
     pass_the_course(store, course, learner, at=now - timedelta(hours=3))
     shots = ARTIFACTS
     shots.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
-    access: list[str] = []
+    findings = Findings()
     try:
         with serve(tmp_path, LEARNING_SCHOOL_NAME=SCHOOL) as url:
             # The learner signs in and downloads the PDF from Progress.
@@ -66,8 +65,7 @@ def test_a_learner_downloads_their_certificate_and_anyone_can_check_it(browser, 
             assert download.value.suggested_filename == "certificate-zoe.pdf"
             pdf = shots / "certificate.pdf"
             download.value.save_as(pdf)
-            app.screenshot("certificate-progress")
-            access.extend(f"progress: {v}" for v in _axe(app.page))
+            findings.look(app, "progress", axe=True, shot="certificate-progress")
             context.close()
 
             reader = PdfReader(io.BytesIO(pdf.read_bytes()))
@@ -88,9 +86,7 @@ def test_a_learner_downloads_their_certificate_and_anyone_can_check_it(browser, 
             page.see("100%")
             expect(page.page.get_by_text("Sign out")).to_have_count(0)
             expect(page.page.get_by_role("textbox", name="Verification code")).to_have_value(code)
-            page.screenshot("verify-valid")
-            problems.extend(f"verify (valid): {p}" for p in page.overflow())
-            access.extend(f"verify (valid): {v}" for v in _axe(page.page))
+            findings.look(page, "verify (valid)", axe=True, shot="verify-valid")
 
             # The instructor revokes it; the same link now says so, and nothing more.
             store.certificates.revoke(teacher, cohort.id, learner.id, reason="Sat the exam with notes", now=datetime.now(UTC))
@@ -98,10 +94,8 @@ def test_a_learner_downloads_their_certificate_and_anyone_can_check_it(browser, 
             page.see("This certificate was revoked by the school that issued it")
             expect(page.page.get_by_text("notes")).to_have_count(0)
             expect(page.page.get_by_text(NAME)).to_have_count(0)
-            page.screenshot("verify-revoked")
-            problems.extend(f"verify (revoked): {p}" for p in page.overflow())
+            findings.look(page, "verify (revoked)", axe=False, shot="verify-revoked")
             visitor.close()
     finally:
         store.close()
-    assert problems == [], problems
-    assert access == [], access
+    findings.check()

@@ -26,9 +26,9 @@ from learning.course import Course
 from learning.questions import QuestionBase
 from learning.store import Role, Store
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.driver import Learner
+from tests.browser.driver import Findings, Learner
 from tests.browser.test_instructor_journey import PASSWORD, TEACH_PAGES, Instructor, Server, _add_instructor, serve_a_copy
-from tests.browser.test_journeys import VIEWPORTS, _axe
+from tests.browser.test_journeys import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
@@ -191,14 +191,10 @@ def test_an_instructor_reads_their_classes_grants_an_attempt_and_finds_the_bad_q
     context = browser.new_context(viewport=VIEWPORTS[viewport], timezone_id=ZONE)
     page = context.new_page()
     app = Instructor(page, server.url, course, shots)
-    problems: list[str] = []
-    access: list[str] = []
+    findings = Findings()
 
     def look(driver: Learner, name: str, *, axe: bool = False) -> None:
-        driver.screenshot(f"classes-{viewport}-{name}")
-        problems.extend(f"{name}: {p}" for p in driver.overflow())
-        if axe:
-            access.extend(f"{name}: {v}" for v in _axe(driver.page))
+        findings.look(driver, name, axe=axe, shot=f"classes-{viewport}-{name}")
 
     # 1. Each class's roster.
     app.open()
@@ -282,9 +278,7 @@ def test_an_instructor_reads_their_classes_grants_an_attempt_and_finds_the_bad_q
         look(learner, f"learner-refused-{name}")
     context.close()
 
-    assert (problems, access) == ([], []), (
-        "content overflows or is cut off:\n" + "\n".join(problems) + "\naccessibility violations:\n" + "\n".join(access)
-    )
+    findings.check()
 
 
 def _nav_has_no_teaching(learner: Learner) -> None:

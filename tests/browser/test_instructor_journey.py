@@ -31,8 +31,8 @@ from learning.questions import Pool
 from learning.ui.nav import PAGES, TEACH
 from learning.zones import shown, to_utc
 from tests.browser.conftest import ARTIFACTS, serve
-from tests.browser.driver import Learner
-from tests.browser.test_journeys import VIEWPORTS, _axe
+from tests.browser.driver import Findings, Learner
+from tests.browser.test_journeys import VIEWPORTS
 from tests.conftest import ROOT, skip_or_fail
 from tests.store.conftest import PG_ENV, reset_postgres
 
@@ -167,14 +167,10 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     context = browser.new_context(viewport=VIEWPORTS[viewport], timezone_id=ZONE)
     page = context.new_page()
     app = Instructor(page, server.url, load_course(lessons_dir=server.lessons, bank_dir=server.bank), shots)
-    problems: list[str] = []
-    access: list[str] = []
+    findings = Findings()
 
     def look(name: str, *, axe: bool = False) -> None:
-        app.screenshot(f"instructor-{viewport}-{name}")
-        problems.extend(f"{name}: {p}" for p in app.overflow())
-        if axe:
-            access.extend(f"{name}: {v}" for v in _axe(page))
+        findings.look(app, name, axe=axe, shot=f"instructor-{viewport}-{name}")
 
     def readme_shot(name: str, *, at: Locator | None = None) -> None:
         """One screen (not the whole page, to keep the file small): the top, or around ``at``."""
@@ -346,9 +342,7 @@ def test_an_instructor_writes_a_question_and_sets_it_in_a_quiz_for_one_class(bro
     other.screenshot(f"instructor-{viewport}-other-class-course-map")
     context.close()
 
-    assert (problems, access) == ([], []), (
-        "content overflows or is cut off:\n" + "\n".join(problems) + "\naccessibility violations:\n" + "\n".join(access)
-    )
+    findings.check()
 
 
 def _sign_up(learner: Learner, username: str, code: str) -> None:

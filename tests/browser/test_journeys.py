@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from learning import load_course
 from tests.browser.conftest import screenshot_folder
-from tests.browser.driver import Learner
+from tests.browser.driver import Findings, Learner
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -27,43 +27,15 @@ def course():
     return load_course(lessons_dir=ROOT / "lessons", bank_dir=ROOT / "quiz_bank")
 
 
-SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
-STREAMLIT_NAV_LIST_RULES = {"list": {"enabled": False}, "listitem": {"enabled": False}}
-"""Streamlit (1.67) draws a navigation section in the sidebar as a ``<div>`` (its heading and
-links) straight inside the ``<ul>`` of pages, which axe's list rules report; the page cannot
-change that markup. Those two rules are left out for the sidebar's page list only, and every
-other rule still checks it."""
-
-
-def _axe(page) -> list[str]:
-    """axe's serious and critical violations on the page, as readable lines."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    runs = [axe.run(page, context={"exclude": [[SIDEBAR_NAV]]})]
-    if page.locator(SIDEBAR_NAV).count():
-        runs.append(axe.run(page, context={"include": [[SIDEBAR_NAV]]}, options={"rules": STREAMLIT_NAV_LIST_RULES}))
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
-        for results in runs
-        for v in results.response["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_url, course, viewport: str) -> None:
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     app = Learner(page, app_url, course, screenshot_folder(viewport))
-    problems: list[str] = []
-    access: list[str] = []
+    findings = Findings()
 
     def look(name: str) -> None:
-        app.screenshot(name)
-        problems.extend(f"{name}: {p}" for p in app.overflow())
-        if viewport == "desktop":
-            access.extend(f"{name}: {v}" for v in _axe(page))
+        findings.look(app, name, axe=viewport == "desktop")
 
     username = f"learner-{viewport}-{uuid.uuid4().hex[:6]}"
     app.open()
@@ -169,8 +141,7 @@ def test_a_new_learner_studies_practises_and_sits_the_final_exam(browser, app_ur
     look("review")
     context.close()
 
-    assert problems == [], "content overflows or is cut off:\n" + "\n".join(problems)
-    assert access == [], "accessibility violations:\n" + "\n".join(access)
+    findings.check()
 
 
 def test_keyboard_alone_signs_up_and_opens_a_lesson(browser, app_url, course) -> None:

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from learning import load_course
 from tests.browser.conftest import screenshot_folder
-from tests.browser.driver import Learner
-from tests.browser.test_journeys import PASSWORD, VIEWPORTS, _axe
+from tests.browser.driver import Learner, axe_violations
+from tests.browser.test_journeys import PASSWORD, VIEWPORTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def test_a_learner_sets_an_exam_date_and_follows_todays_plan(browser, app_url, c
     app.screenshot("study-plan")
     assert app.overflow() == []
     if viewport == "desktop":
-        assert _axe(page) == []
+        assert axe_violations(page) == []
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Add to my calendar (.ics)").click()

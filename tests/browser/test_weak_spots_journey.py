@@ -22,8 +22,8 @@ from learning.grading import correct_response
 from learning.questions import SingleChoiceQuestion, TrueFalseQuestion
 from learning.store import Role, Store
 from tests.browser.conftest import screenshot_folder, serve
-from tests.browser.driver import Learner
-from tests.browser.test_journeys import VIEWPORTS, _axe
+from tests.browser.driver import Findings, Learner
+from tests.browser.test_journeys import VIEWPORTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -79,14 +79,10 @@ def test_a_learner_practises_their_weak_spots(browser, weak_url, course, viewpor
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     app = Learner(page, weak_url, course, screenshot_folder(viewport))
-    problems: list[str] = []
-    access: list[str] = []
+    findings = Findings()
 
     def look(name: str) -> None:
-        app.screenshot(name)
-        problems.extend(f"{name}: {p}" for p in app.overflow())
-        if viewport == "desktop":
-            access.extend(f"{name}: {v}" for v in _axe(page))
+        findings.look(app, name, axe=viewport == "desktop")
 
     app.open()
     app.sign_in(f"weak-{viewport}", PASSWORD)
@@ -115,5 +111,4 @@ def test_a_learner_practises_their_weak_spots(browser, weak_url, course, viewpor
     app.see(re.compile(r"Question 1 of 9 · 1 answered"))
     context.close()
 
-    assert problems == [], "content overflows or is cut off:\n" + "\n".join(problems)
-    assert access == [], "accessibility violations:\n" + "\n".join(access)
+    findings.check()

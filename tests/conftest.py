@@ -6,9 +6,12 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import textwrap
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +25,30 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 REQUIRE_ALL = bool(os.environ.get("LEARNING_REQUIRE_ALL"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, *, alive: Callable[[], bool], log: Path, what: str = "the app", timeout: float = 90) -> None:
+    """Wait until the server at ``url`` answers Streamlit's health check (nginx passes it on).
+
+    Raises:
+        RuntimeError: the server stopped (``alive`` says no) or did not answer within ``timeout``
+            seconds; the message ends with the end of its ``log``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+            if reply.status == 200:
+                return
+        if time.monotonic() > deadline or not alive():
+            raise RuntimeError(f"{what} did not start: {log.read_text()[-2000:] if log.exists() else ''}")
+        time.sleep(0.2)
 
 
 def skip_or_fail(reason: str) -> None:

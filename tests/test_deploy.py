@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,16 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from learning.settings import Settings
-from tests.conftest import ROOT, skip_or_fail
+from tests.conftest import ROOT, free_port, skip_or_fail
 from tests.nginx import ROUTE_COOKIE, nginx_path, running_nginx
 
 DEPLOY = ROOT / "deploy"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _Echo(BaseHTTPRequestHandler):
@@ -107,10 +100,10 @@ class Front:
 def front() -> Iterator[Front]:
     if nginx_path() is None:
         skip_or_fail("nginx is not installed (apt-get install nginx-light)")
-    backends = Backends({"1": _free_port(), "2": _free_port()})
+    backends = Backends({"1": free_port(), "2": free_port()})
     for route in backends.ports:
         backends.start(route)
-    port = _free_port()
+    port = free_port()
     try:
         with running_nginx(port, backends.ports):
             yield Front(port, backends)

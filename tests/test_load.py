@@ -7,21 +7,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import socket
 from pathlib import Path
 
 import pytest
 
 from bench import load
-from tests.conftest import skip_or_fail
+from tests.conftest import free_port, skip_or_fail
 
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_two_learners_answer_two_questions_each(tmp_path: Path) -> None:
@@ -29,7 +22,7 @@ def test_two_learners_answer_two_questions_each(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'load.db'}"
     names = ["load-one", "load-two"]
     load.create_learners(url, bank, names)
-    port = _free_port()
+    port = free_port()
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(load.app_server(port, database_url=url, bank=bank, folder=tmp_path))

@@ -7,25 +7,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, skip_or_fail
+from tests.conftest import ROOT, free_port, skip_or_fail, wait_healthy
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def chromium_path() -> str | None:
@@ -52,7 +43,7 @@ def chromium() -> str:
 def serve(folder: Path, **settings: str) -> Iterator[str]:
     """Run the app with ``streamlit run`` in ``folder`` on a free port, its records in
     ``folder/records.db`` and any other ``LEARNING_*`` settings given; yields its address."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "LEARNING_DATABASE_URL": f"sqlite:///{folder / 'records.db'}",
@@ -83,17 +74,7 @@ def serve(folder: Path, **settings: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"the app did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        wait_healthy(url, alive=lambda: server.poll() is None, log=folder / "streamlit.log", timeout=60)
         yield url
     finally:
         server.terminate()

@@ -32,10 +32,10 @@ from sqlalchemy import create_engine, text
 from learning import load_course
 from learning.course import Course
 from learning.ui.services import STAMP_SECONDS
-from tests.browser.conftest import _free_port, screenshot_folder
+from tests.browser.conftest import screenshot_folder
 from tests.browser.driver import Learner
 from tests.browser.test_instructor_journey import Instructor
-from tests.conftest import ROOT, skip_or_fail
+from tests.conftest import ROOT, free_port, skip_or_fail, wait_healthy
 from tests.nginx import ROUTE_COOKIE, nginx_path, running_nginx
 from tests.store.conftest import PG_ENV, reset_postgres
 
@@ -46,20 +46,6 @@ DESKTOP = {"width": 1280, "height": 900}
 ANSWERED = 3
 APP = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.fileWatcherType", "none"]
 """An app server as ``deploy/learning@.service`` starts it, with the port and address given after."""
-
-
-def _wait_healthy(url: str, *, alive, what: str, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline or not alive():
-            raise RuntimeError(f"{what} did not start: {log.read_text()[-2000:] if log.exists() else ''}")
-        time.sleep(0.2)
 
 
 @dataclass
@@ -101,7 +87,7 @@ class School:
         server = self.servers[route]
         process = server.process
         assert process is not None
-        _wait_healthy(server.url, alive=lambda: process.poll() is None, what=f"app server {route}", log=server.log)
+        wait_healthy(server.url, alive=lambda: process.poll() is None, what=f"app server {route}", log=server.log)
 
     def routed(self, route: str) -> None:
         """Wait until nginx sends a browser pinned to ``route`` to that server again: after a
@@ -171,19 +157,19 @@ def school(chromium, tmp_path_factory) -> Iterator[School]:
         "LEARNING_BANK_DIR": str(bank),
         "LEARNING_TRUST_FORWARDED_FOR": "true",
     }
-    front = _free_port()
+    front = free_port()
     school = School(f"http://127.0.0.1:{front}", database_url, lessons, bank, env)
     for route in ("1", "2"):
         home = folder / f"server-{route}"
         home.mkdir()
-        school.servers[route] = AppServer(route, _free_port(), home / "streamlit.log")
+        school.servers[route] = AppServer(route, free_port(), home / "streamlit.log")
     try:
         for route in school.servers:  # together, on a database with no tables yet
             school.start(route)
         for route in school.servers:
             school.wait(route)
         with running_nginx(front, {route: server.port for route, server in school.servers.items()}) as prefix:
-            _wait_healthy(school.url, alive=lambda: True, what="nginx", log=prefix / "error.log")
+            wait_healthy(school.url, alive=lambda: True, what="nginx", log=prefix / "error.log")
             yield school
     finally:
         school.stop_all()

@@ -56,12 +56,21 @@ class Platforms:
     """The tool's client for platforms' services; tokens are cached per platform and scopes
     (they belong to the tool, not to a person, so one cache serves every request)."""
 
-    def __init__(self, key: ToolKey, *, client: httpx.Client | None = None, clock: Callable[[], float] = time.time) -> None:
-        self.key = key
+    def __init__(
+        self, key: ToolKey | Callable[[], ToolKey], *, client: httpx.Client | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._key = key  # or how to load it, on the first call to a platform (a server that never calls one makes no key)
         self.client = client or httpx.Client(timeout=15.0, follow_redirects=False)
         self._clock = clock
         self._tokens: dict[tuple[str, str, str], tuple[float, str]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def key(self) -> ToolKey:
+        """The tool's key, loaded (or made) the first time it is needed."""
+        if not isinstance(self._key, ToolKey):
+            self._key = self._key()
+        return self._key
 
     def token(self, platform: Platform, scopes: list[str], *, fresh: bool = False) -> str:
         """A bearer token for ``scopes`` from the platform's token endpoint.

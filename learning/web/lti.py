@@ -261,8 +261,9 @@ def routes(
 
 def start_grade_sender(settings: Settings, store_factory: Callable[[], Store]) -> Callable[[], None]:
     """Post queued scores to the platforms every few seconds on a thread; returns the function
-    that stops it (for ``st.App``'s lifespan)."""
-    platforms = Platforms(ToolKey.load_or_create(settings.lti_key_file()))
+    that stops it (for ``st.App``'s lifespan). The tool's key is read (or made) only when a score
+    is first sent: starting a server for a school without an LMS writes no key."""
+    platforms = Platforms(lambda: ToolKey.load_or_create(settings.lti_key_file()))
     return start_sender(lambda: store_factory().lti, platforms)
 
 

@@ -16,6 +16,7 @@ from learning.lti import Drained, Platform, send_due, sync_roster
 from learning.lti.keys import ToolKey
 from learning.lti.passback import backoff
 from learning.lti.services import Platforms
+from learning.web.lti import start_grade_sender
 from tests.lti.conftest import TOOL, launch
 from tests.lti.platform import CLIENT_ID, LTI
 
@@ -180,3 +181,11 @@ def test_deep_linking_places_a_quiz_with_a_gradebook_column(tool, platform, stor
     assert learner_picker.status_code == 403 and "Only instructors can choose" in learner_picker.text
     forged = tool.post("/lti/deep-link", data={"ticket": ticket[:-4] + "AAAA", "choice": "quiz:goals-practice"})
     assert forged.status_code == 400 and "signature does not match" in forged.text
+
+
+def test_a_server_whose_school_has_no_lms_makes_no_tool_key(settings, store) -> None:
+    """The grade sender starts with every app server; it reads or makes the tool's key only when
+    there is a score to send, so a school that never registers a platform has no key file."""
+    stop = start_grade_sender(settings, lambda: store)
+    stop()
+    assert not settings.lti_key_file().exists()
